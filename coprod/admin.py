@@ -1,0 +1,376 @@
+"""The Django admin for the shared core. Writes go through services; restricted fields appear only
+for staff with the permission, never in lists, and each view of them is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+
+from coprod.audit import log_restricted_view
+from coprod.enums import PersonStatus, Role
+from coprod.models import (
+    ConsentRecord,
+    ConsentText,
+    Invitation,
+    Notification,
+    Person,
+    RoleGrant,
+    SafeContactPreferences,
+    User,
+)
+from coprod.permissions import may_see_contact_details, may_see_legal_name
+from coprod.services.consent import publish_consent_text
+from coprod.services.invitations import create_invitation
+from coprod.services.people import (
+    create_person,
+    create_user_for_person,
+    save_person_record,
+    set_involvement_status,
+)
+from coprod.services.roles import end_role, grant_role, promote_to_lee
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    fk_name = "person"
+    extra = 0
+    can_delete = False
+    fields = ["role", "starts_on", "ends_on", "source", "granted_by", "note"]
+    readonly_fields = ["source", "granted_by"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return self.readonly_fields
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = ["purpose", "text", "given_at", "withdrawn_at", "recorded_by"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+class SafeContactInline(admin.StackedInline):
+    model = SafeContactPreferences
+    fk_name = "person"
+    can_delete = False
+    autocomplete_fields = ["support_worker"]
+    fields = [
+        "channels",
+        "safe_times",
+        "voicemail_ok",
+        "message_detail",
+        "person_initiates_only",
+        "support_worker",
+        "safety_notes",
+        "confirmed_at",
+        "reconfirm_by",
+    ]
+    readonly_fields = ["confirmed_at"]
+
+
+class RoleFilter(admin.SimpleListFilter):
+    title = _("role held today")
+    parameter_name = "role"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return list(Role.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Person]) -> QuerySet[Person]:
+        if self.value() in Role.values:
+            return queryset.holding(self.value())
+        return queryset
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["display_name", "roles_today", "status", "created_at"]
+    list_filter = ["status", RoleFilter]
+    # Only names everyone may see are searchable: restricted fields are encrypted and never listed.
+    search_fields = ["chosen_name", "generated_name"]
+    readonly_fields = ["generated_name", "status", "status_changed_at", "created_at"]
+    inlines = [RoleGrantInline, ConsentInline]
+    actions = ["pause", "resume", "make_lived_experience_expert"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related(
+                Prefetch("role_grants", RoleGrant.objects.current(), to_attr="grants_today")
+            )
+        )
+
+    @admin.display(description=_("roles today"))
+    def roles_today(self, person: Person) -> str:
+        return ", ".join(sorted(grant.get_role_display() for grant in person.grants_today))
+
+    @admin.display(description=_("display name"), ordering="chosen_name")
+    def display_name(self, person: Person) -> str:
+        return person.display_name
+
+    def restricted_fields(self, request: HttpRequest) -> list[str]:
+        fields: list[str] = []
+        if may_see_legal_name(request.user):
+            fields += Person.RESTRICTED_FINANCE_FIELDS
+        if may_see_contact_details(request.user):
+            fields += Person.RESTRICTED_ENGAGEMENT_FIELDS
+        return fields
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> list[tuple[Any, dict]]:
+        fieldsets: list[tuple[Any, dict]] = [
+            (
+                None,
+                {
+                    "fields": [
+                        "chosen_name",
+                        "generated_name",
+                        "pronouns",
+                        "preferred_language",
+                        "needs_interpreter",
+                        "status",
+                        "status_changed_at",
+                    ]
+                },
+            )
+        ]
+        if may_see_legal_name(request.user):
+            fieldsets.append((_("Restricted: finance"), {"fields": ["legal_name"]}))
+        if may_see_contact_details(request.user):
+            fieldsets.append(
+                (
+                    _("Restricted: contact and access"),
+                    {"fields": list(Person.RESTRICTED_ENGAGEMENT_FIELDS)},
+                )
+            )
+        return fieldsets
+
+    def get_inlines(self, request: HttpRequest, obj: Any) -> list[Any]:
+        inlines = list(self.inlines)
+        if may_see_contact_details(request.user):
+            inlines.append(SafeContactInline)
+        return inlines
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)
+        shown = self.restricted_fields(request)
+        if may_see_contact_details(request.user):
+            shown += ["safe_contact"]
+        person = self.get_object(request, object_id)
+        if request.method == "GET" and shown and person is not None and response.status_code == 200:
+            log_restricted_view(person, actor=request.user, fields=shown, context="admin")
+        return response
+
+    def save_model(self, request: HttpRequest, obj: Person, form: Any, change: bool) -> None:
+        save_person_record(obj, by=request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not RoleGrant:
+            formset.save()
+            return
+        for inline_form in formset.forms:
+            if not inline_form.has_changed() or not inline_form.is_valid():
+                continue
+            data = inline_form.cleaned_data
+            grant = inline_form.instance
+            try:
+                if grant.pk is None:
+                    grant_role(
+                        form.instance,
+                        data["role"],
+                        by=request.user,
+                        starts_on=data["starts_on"],
+                        ends_on=data.get("ends_on"),
+                        note=data.get("note", ""),
+                    )
+                elif data.get("ends_on"):
+                    end_role(
+                        RoleGrant.objects.get(pk=grant.pk), by=request.user, ends_on=data["ends_on"]
+                    )
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    @admin.action(description=_("Pause involvement"))
+    def pause(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset:
+            set_involvement_status(person, PersonStatus.PAUSED, by=request.user)
+
+    @admin.action(description=_("Resume involvement"))
+    def resume(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset:
+            set_involvement_status(person, PersonStatus.ACTIVE, by=request.user)
+
+    @admin.action(description=_("Make lived experience expert (from today)"))
+    def make_lived_experience_expert(
+        self, request: HttpRequest, queryset: QuerySet[Person]
+    ) -> None:
+        for person in queryset:
+            try:
+                promote_to_lee(person, by=request.user)
+            except ValidationError as error:
+                self.message_user(
+                    request, f"{person.display_name}: {' '.join(error.messages)}", messages.ERROR
+                )
+
+
+class UserCreationForm(forms.ModelForm):
+    password = forms.CharField(widget=forms.PasswordInput, required=False, strip=False)
+
+    class Meta:
+        model = User
+        fields = ["email", "is_staff"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    ordering = ["email"]
+    list_display = ["email", "person", "is_staff", "is_active", "last_login"]
+    list_select_related = ["person"]
+    list_filter = ["is_staff", "is_active", "groups"]
+    search_fields = ["email"]
+    readonly_fields = ["person", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["email", "person"]}),
+        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [(None, {"classes": ["wide"], "fields": ["email", "is_staff"]})]
+    add_form = UserCreationForm
+    filter_horizontal = ["groups"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # A new login always comes with its own Person; they set a password through the reset
+        # email, which also verifies the address. Invitations are the usual way in.
+        created = create_user_for_person(
+            create_person(),
+            email=obj.email,
+            password=None,
+            email_verified=False,
+            is_staff=obj.is_staff,
+        )
+        obj.pk, obj.person = created.pk, created.person
+        obj._state.adding = False
+
+
+class InvitationAddForm(forms.ModelForm):
+    chosen_name = forms.CharField(required=False, label=_("Display name for someone new"))
+    send_email = forms.BooleanField(required=False, initial=True, label=_("Send the link by email"))
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "person"]
+        widgets = {"email": forms.EmailInput}
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "status", "expires_at", "invited_by", "created_at"]
+    list_select_related = ["person", "invited_by__person"]
+    list_filter = ["status", "role"]
+    autocomplete_fields = ["person"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        if obj is None:
+            kwargs["form"] = InvitationAddForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        if obj is None:
+            return ["email", "role", "person", "chosen_name", "send_email"]
+        return [
+            "person",
+            "role",
+            "status",
+            "expires_at",
+            "invited_by",
+            "sent_by_email",
+            "accepted_at",
+        ]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return [] if obj is None else self.get_fields(request, obj)
+
+    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
+        data = form.cleaned_data
+        invitation, link = create_invitation(
+            email=data["email"],
+            role=data["role"],
+            invited_by=request.user,
+            person=data.get("person"),
+            chosen_name=data.get("chosen_name", ""),
+            send_email=data.get("send_email", False),
+            base_url=request.build_absolute_uri("/"),
+        )
+        obj.pk = invitation.pk
+        self.message_user(
+            request,
+            _("The invitation link (shown only now, works once for 7 days): %(link)s")
+            % {"link": link},
+            messages.WARNING,
+        )
+
+
+@admin.register(ConsentText)
+class ConsentTextAdmin(admin.ModelAdmin):
+    list_display = ["purpose", "version", "title", "published_at"]
+    list_filter = ["purpose"]
+    fields = ["purpose", "title", "body"]
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A published text never changes: publish a new version instead.
+        return False
+
+    def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:
+        text = publish_consent_text(
+            form.cleaned_data["purpose"],
+            title=form.cleaned_data["title"],
+            body=form.cleaned_data["body"],
+            by=request.user,
+        )
+        obj.pk = text.pk
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    """What was sent when, and what is held. Content is not shown here (it may be sensitive)."""
+
+    list_display = ["kind", "category", "person", "status", "hold_reason", "created_at", "sent_at"]
+    list_select_related = ["person"]
+    list_filter = ["status", "category", "hold_reason"]
+    fields = [
+        "kind",
+        "category",
+        "person",
+        "status",
+        "hold_reason",
+        "send_after",
+        "attempts",
+        "sent_at",
+        "sent_variant",
+        "routed_via",
+        "last_error",
+        "handled_by",
+        "created_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

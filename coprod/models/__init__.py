@@ -1,0 +1,20 @@
+from coprod.models.consent import ConsentRecord, ConsentText
+from coprod.models.contact import SafeContactPreferences
+from coprod.models.drafts import FormDraft
+from coprod.models.invitations import Invitation, hash_token
+from coprod.models.notifications import Notification
+from coprod.models.people import Person, RoleGrant, User, london_today
+
+__all__ = [
+    "ConsentRecord",
+    "ConsentText",
+    "FormDraft",
+    "Invitation",
+    "Notification",
+    "Person",
+    "RoleGrant",
+    "SafeContactPreferences",
+    "User",
+    "hash_token",
+    "london_today",
+]

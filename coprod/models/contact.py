@@ -1,0 +1,65 @@
+"""How a person can safely be contacted."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from coprod.enums import ContactChannel, MessageDetail
+from coprod.fields import EncryptedTextField
+from coprod.models.people import Person, london_today
+
+
+class SafeContactPreferences(models.Model):
+    """Every message the system sends goes through coprod.services.notifications, which applies
+    these. Restricted (engagement) as a whole."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="safe_contact")
+    channels = models.JSONField(
+        _("safe ways to contact"),
+        default=list,
+        blank=True,
+        help_text=_("Values from ContactChannel."),
+    )
+    safe_times = models.JSONField(
+        _("safe times"), default=list, blank=True, help_text=_("Values from SafeTime.")
+    )
+    voicemail_ok = models.BooleanField(_("a voicemail may be left"), default=False)
+    message_detail = models.CharField(
+        _("how much a message may say"),
+        max_length=20,
+        choices=MessageDetail.choices,
+        default=MessageDetail.NEUTRAL,
+    )
+    person_initiates_only = models.BooleanField(_("only the person starts contact"), default=False)
+    support_worker = models.ForeignKey(
+        Person,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supported_people",
+        verbose_name=_("support worker"),
+    )
+    safety_notes = EncryptedTextField(_("safety notes"), blank=True)
+    confirmed_at = models.DateTimeField(_("last confirmed"), null=True, blank=True)
+    reconfirm_by = models.DateField(_("re-confirm by"), null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("safe-contact preferences")
+        verbose_name_plural = _("safe-contact preferences")
+
+    def __str__(self) -> str:
+        return str(_("Safe-contact preferences"))
+
+    def allows(self, channel: ContactChannel | str) -> bool:
+        return channel in self.channels
+
+    def reconfirmation_overdue(self, today: date | None = None) -> bool:
+        return self.reconfirm_by is not None and self.reconfirm_by < (today or london_today())
+
+    def channel_labels(self) -> list[str]:
+        labels = dict(ContactChannel.choices)
+        return [str(labels[channel]) for channel in self.channels if channel in labels]

@@ -1,0 +1,1 @@
+"""Writes: one function per state change, each listing its side effects."""

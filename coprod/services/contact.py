@@ -1,0 +1,52 @@
+"""Safe-contact preferences."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from coprod.models import Person, SafeContactPreferences, User, london_today
+
+# How long a confirmation of safe-contact details lasts before the person is asked again.
+RECONFIRM_AFTER = timedelta(days=182)
+
+EDITABLE_FIELDS = (
+    "channels",
+    "safe_times",
+    "voicemail_ok",
+    "message_detail",
+    "person_initiates_only",
+    "support_worker",
+    "safety_notes",
+)
+
+
+@transaction.atomic
+def update_safe_contact(
+    person: Person, *, by: User, confirm: bool, **changes: Any
+) -> SafeContactPreferences:
+    """Change and/or confirm how `person` may be contacted. Confirming sets the date by which they
+    must confirm again; until then, held messages may go out.
+
+    Side effects: saves SafeContactPreferences (audited, safety notes redacted); re-queues held
+    messages that the new preferences allow."""
+    from coprod.services.notifications import release_held_notifications
+
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise ValueError(f"Not safe-contact fields: {sorted(unknown)}")
+    prefs, _created = SafeContactPreferences.objects.select_for_update().get_or_create(
+        person=person
+    )
+    for field, value in changes.items():
+        setattr(prefs, field, value)
+    if confirm:
+        prefs.confirmed_at = timezone.now()
+        prefs.reconfirm_by = london_today() + RECONFIRM_AFTER
+    prefs.full_clean()
+    prefs.save()
+    release_held_notifications(person)
+    return prefs

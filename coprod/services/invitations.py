@@ -1,0 +1,150 @@
+"""Invitations: staff invite a person; the person accepts once, within the time allowed."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from coprod.enums import InvitationStatus, Role, RoleGrantSource
+from coprod.models import Invitation, Person, User, hash_token
+from coprod.services.notifications import queue_account_email
+from coprod.services.people import create_person, create_user_for_person
+from coprod.services.roles import grant_role
+
+
+def invitation_path(token: str) -> str:
+    return reverse("accept_invitation", kwargs={"token": token})
+
+
+@transaction.atomic
+def create_invitation(
+    *,
+    email: str,
+    role: Role | str,
+    invited_by: User,
+    person: Person | None = None,
+    chosen_name: str = "",
+    send_email: bool,
+    base_url: str,
+) -> tuple[Invitation, str]:
+    """Invite someone to make an account. Returns the invitation and its link (shown to the sender
+    once, to hand over in person when email is not a safe channel for this person).
+
+    Creates the person if they are not known yet. Cancels their earlier pending invitations, so
+    only the newest link works.
+
+    Side effects: saves a Person (if new) and an Invitation; cancels older invitations; queues the
+    invitation email (neutral wording, sent at once) if `send_email`."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError(_("Someone already has an account with this email address."))
+    if person is None:
+        person = create_person(chosen_name=chosen_name)
+    elif person.login is not None:
+        raise ValidationError(_("This person already has an account."))
+    Invitation.objects.filter(person=person, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.REVOKED
+    )
+    token = secrets.token_urlsafe(32)
+    invitation = Invitation.objects.create(
+        person=person,
+        email=email,
+        role=role,
+        token_hash=hash_token(token),
+        expires_at=timezone.now() + timedelta(days=settings.COPROD_INVITATION_DAYS),
+        invited_by=invited_by,
+        sent_by_email=send_email,
+    )
+    link = base_url.rstrip("/") + invitation_path(token)
+    if send_email:
+        _queue_invitation_email(invitation, link)
+    return invitation, link
+
+
+def _queue_invitation_email(invitation: Invitation, link: str) -> None:
+    from django.template.loader import render_to_string
+
+    context = {"link": link, "days": settings.COPROD_INVITATION_DAYS}
+    queue_account_email(
+        email=invitation.email,
+        kind="invitation",
+        subject=" ".join(render_to_string("emails/invitation/subject.txt", context).split()),
+        body=render_to_string("emails/invitation/body.txt", context).strip(),
+    )
+
+
+@transaction.atomic
+def replace_invitation_link(
+    invitation: Invitation, *, by: User, send_email: bool, base_url: str
+) -> str:
+    """Make a new link for a pending invitation (the old one stops working) and restart the 7 days.
+
+    Side effects: saves the Invitation; queues the email again if `send_email`."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != InvitationStatus.PENDING:
+        raise ValidationError(_("Only an invitation that has not been used can get a new link."))
+    token = secrets.token_urlsafe(32)
+    invitation.token_hash = hash_token(token)
+    invitation.expires_at = timezone.now() + timedelta(days=settings.COPROD_INVITATION_DAYS)
+    invitation.sent_by_email = send_email
+    invitation.save(update_fields=["token_hash", "expires_at", "sent_by_email"])
+    link = base_url.rstrip("/") + invitation_path(token)
+    if send_email:
+        _queue_invitation_email(invitation, link)
+    return link
+
+
+def revoke_invitation(invitation: Invitation, *, by: User) -> Invitation:
+    """Cancel a pending invitation: its link stops working at once.
+
+    Side effects: saves the Invitation (audited)."""
+    Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(
+        status=InvitationStatus.REVOKED
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+def find_usable_invitation(token: str) -> Invitation | None:
+    invitation = (
+        Invitation.objects.select_related("person").filter(token_hash=hash_token(token)).first()
+    )
+    if invitation is None or not invitation.is_usable:
+        return None
+    return invitation
+
+
+@transaction.atomic
+def accept_invitation(token: str, *, password: str) -> User:
+    """Accept an invitation: the link works once and only before it expires. Accepting proves the
+    person controls the email address, so it is marked verified.
+
+    Side effects: marks the Invitation accepted; saves a User and a verified EmailAddress; grants
+    the invited role (granted by the sender) unless the person holds it already."""
+    now = timezone.now()
+    claimed = Invitation.objects.filter(
+        token_hash=hash_token(token), status=InvitationStatus.PENDING, expires_at__gt=now
+    ).update(status=InvitationStatus.ACCEPTED, accepted_at=now)
+    if not claimed:
+        raise ValidationError(_("This link has expired or has already been used."))
+    invitation = Invitation.objects.select_related("person", "invited_by").get(
+        token_hash=hash_token(token)
+    )
+    user = create_user_for_person(
+        invitation.person, email=invitation.email, password=password, email_verified=True
+    )
+    if not invitation.person.holds_role(invitation.role):
+        grant_role(
+            invitation.person,
+            invitation.role,
+            by=invitation.invited_by,
+            source=RoleGrantSource.INVITATION,
+        )
+    return user

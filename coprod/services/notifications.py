@@ -1,0 +1,337 @@
+"""The outbox: the one door for every message the system sends.
+
+A message is first saved (with a unique idempotency key), then delivered by a task after the
+transaction commits. Delivery claims the row with a conditional update, so a task that runs twice
+sends once; a worker killed mid-send leaves a claimed row that the dispatcher re-queues, so nothing
+is lost. Safe-contact rules are applied when the message is queued and again when it is sent:
+a message that may not go now is held (or routed to the person's support worker), never dropped.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from coprod.enums import (
+    SAFE_TIME_HOURS,
+    ContactChannel,
+    HoldReason,
+    MessageDetail,
+    NotificationCategory,
+    NotificationStatus,
+    PersonStatus,
+    SafeTime,
+)
+from coprod.models import Notification, Person, SafeContactPreferences, User
+from coprod.selectors import has_consent
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# A row claimed this long ago and not marked sent belongs to a worker that died: send it again.
+STALE_CLAIM = timedelta(minutes=10)
+DISPATCH_BATCH = 200
+
+
+@dataclass(frozen=True)
+class Decision:
+    hold_reason: str = ""
+    address: str = ""
+    routed_via: Person | None = None
+    variant: str = MessageDetail.NEUTRAL
+    send_after: datetime | None = None
+
+
+def contact_address(person: Person) -> str:
+    """Where to email a person: their contact email, else the email they sign in with."""
+    if person.contact_email:
+        return person.contact_email
+    login = person.login
+    return login.email if login is not None else ""
+
+
+def next_safe_moment(moment: datetime, safe_times: list[str]) -> datetime:
+    """The first moment at or after `moment` that falls in the person's safe times (London)."""
+    windows = sorted(
+        SAFE_TIME_HOURS[SafeTime(t)] for t in safe_times if SafeTime(t) in SAFE_TIME_HOURS
+    )
+    weekends = not safe_times or SafeTime.WEEKEND in safe_times
+    if not windows:
+        windows = [(0, 24)]
+    london = ZoneInfo(settings.TIME_ZONE)
+    local = moment.astimezone(london)
+    for day_offset in range(8):
+        day = (local + timedelta(days=day_offset)).date()
+        if day.weekday() >= 5 and not weekends:
+            continue
+        for start, end in windows:
+            window_start = datetime(day.year, day.month, day.day, start, tzinfo=london)
+            window_end = datetime(day.year, day.month, day.day, tzinfo=london) + timedelta(
+                hours=end
+            )
+            if local < window_end:
+                return max(local, window_start).astimezone(moment.tzinfo)
+    return moment
+
+
+def decide_delivery(person: Person, *, now: datetime) -> Decision:
+    """Apply the person's status, consent and safe-contact preferences to a general message."""
+    if person.status == PersonStatus.PAUSED:
+        return Decision(hold_reason=HoldReason.PAUSED)
+    if person.status == PersonStatus.WITHDRAWN:
+        return Decision(hold_reason=HoldReason.WITHDRAWN)
+    if not has_consent(person, "contact"):
+        return Decision(hold_reason=HoldReason.NO_CONTACT_CONSENT)
+    prefs = SafeContactPreferences.objects.filter(person=person).first()
+    if prefs is None:
+        return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)
+    if prefs.reconfirmation_overdue(timezone.localdate(now)):
+        return Decision(hold_reason=HoldReason.RECONFIRM_DUE)
+    if prefs.person_initiates_only:
+        return Decision(hold_reason=HoldReason.PERSON_INITIATES)
+    variant = prefs.message_detail
+    send_after = next_safe_moment(now, prefs.safe_times)
+    if prefs.allows(ContactChannel.EMAIL):
+        address = contact_address(person)
+        if address:
+            return Decision(address=address, variant=variant, send_after=send_after)
+    worker = prefs.support_worker
+    if (
+        prefs.allows(ContactChannel.SUPPORT_WORKER)
+        and worker is not None
+        and worker.status == PersonStatus.ACTIVE
+        and contact_address(worker)
+    ):
+        return Decision(
+            address=contact_address(worker), routed_via=worker, variant=variant, send_after=now
+        )
+    if prefs.allows(ContactChannel.EMAIL):
+        return Decision(hold_reason=HoldReason.NO_ADDRESS)
+    return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)
+
+
+def render_variants(kind: str, context: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Render `templates/emails/<kind>/{subject,body}[_neutral].txt`. The neutral variant names
+    neither the centre nor the subject; it is what goes out unless the person chose full detail."""
+    content = {}
+    for variant, suffix in ((MessageDetail.FULL, ""), (MessageDetail.NEUTRAL, "_neutral")):
+        subject = render_to_string(f"emails/{kind}/subject{suffix}.txt", context)
+        body = render_to_string(f"emails/{kind}/body{suffix}.txt", context)
+        content[str(variant)] = {"subject": " ".join(subject.split()), "body": body.strip()}
+    return content
+
+
+def queue_notification(
+    person: Person, *, kind: str, key: str, context: dict[str, Any] | None = None
+) -> Notification:
+    """Queue a general message to `person`, rendered from `templates/emails/<kind>/`.
+
+    `key` makes it idempotent: queueing the same key again returns the existing message and sends
+    nothing more. The message is held at once if the person's status, consent or preferences do
+    not allow it now; it stays visible to them in the portal and to staff.
+
+    Side effects: saves a Notification; after commit, enqueues its delivery if it is due."""
+    existing = Notification.objects.filter(idempotency_key=key).first()
+    if existing is not None:
+        return existing
+    now = timezone.now()
+    context = {"display_name": person.display_name, **(context or {})}
+    decision = decide_delivery(person, now=now)
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            idempotency_key=key,
+            defaults={
+                "kind": kind,
+                "category": NotificationCategory.GENERAL,
+                "person": person,
+                "content": render_variants(kind, context),
+                "status": NotificationStatus.HELD
+                if decision.hold_reason
+                else NotificationStatus.QUEUED,
+                "hold_reason": decision.hold_reason,
+                "send_after": decision.send_after or now,
+            },
+        )
+    if created:
+        _enqueue_if_due(notification)
+    return notification
+
+
+def queue_account_email(*, email: str, kind: str, subject: str, body: str) -> Notification:
+    """Queue a sign-in, verification, password or security email (from allauth). These are sent at
+    once and never held; their wording is neutral (our templates under `account/email/`).
+
+    Side effects: saves a Notification; after commit, enqueues its delivery."""
+    user = User.objects.filter(email__iexact=email).select_related("person").first()
+    content = {"subject": subject, "body": body, "to": email}
+    notification = Notification.objects.create(
+        idempotency_key=f"account:{uuid.uuid4()}",
+        kind=kind,
+        category=NotificationCategory.ACCOUNT,
+        person=user.person if user is not None else None,
+        content={MessageDetail.NEUTRAL: content, MessageDetail.FULL: content},
+    )
+    _enqueue_if_due(notification)
+    return notification
+
+
+def _enqueue_if_due(notification: Notification) -> None:
+    if notification.status != NotificationStatus.QUEUED:
+        return
+    if notification.send_after > timezone.now():
+        return  # the dispatcher sends it when its time comes: long delays live in the database
+    from coprod.tasks import deliver_notification as deliver_task
+
+    def enqueue() -> None:
+        try:
+            deliver_task.delay(notification_id=notification.pk)
+        except Exception:
+            # The row is saved and queued; the periodic dispatcher will deliver it.
+            logger.warning(
+                "Could not enqueue notification %s; the dispatcher will send it", notification.pk
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def deliver_notification(notification_id: int, *, now: datetime | None = None) -> str:
+    """Send one queued message if it is due and still allowed; idempotent.
+
+    Claims the row (queued → sending) with a conditional update so that concurrent or repeated
+    runs send once. Re-applies the safe-contact rules at the moment of sending.
+
+    Side effects: sends one email; saves the Notification as sent, held, re-queued or failed.
+    Returns the resulting status."""
+    now = now or timezone.now()
+    claimed = Notification.objects.filter(
+        pk=notification_id, status=NotificationStatus.QUEUED, send_after__lte=now
+    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    if not claimed:
+        current = Notification.objects.filter(pk=notification_id).values_list("status", flat=True)
+        return current.first() or ""
+    notification = Notification.objects.select_related("person").get(pk=notification_id)
+
+    if notification.category == NotificationCategory.ACCOUNT:
+        content = notification.content[MessageDetail.NEUTRAL]
+        decision = Decision(address=content["to"], variant=MessageDetail.NEUTRAL)
+    else:
+        decision = decide_delivery(notification.person, now=now)
+    if decision.hold_reason:
+        _set_status(notification, NotificationStatus.HELD, hold_reason=decision.hold_reason)
+        return NotificationStatus.HELD
+    if decision.send_after is not None and decision.send_after > now:
+        _set_status(notification, NotificationStatus.QUEUED, send_after=decision.send_after)
+        return NotificationStatus.QUEUED
+
+    content = notification.content[decision.variant]
+    body = content["body"]
+    if decision.routed_via is not None:
+        body = render_to_string(
+            "emails/routed_through_support_worker.txt",
+            {"display_name": notification.person.display_name, "body": body},
+        ).strip()
+    message = EmailMessage(
+        subject=content["subject"],
+        body=body,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[decision.address],
+    )
+    try:
+        message.send()
+    except Exception as error:
+        give_up = notification.attempts >= MAX_ATTEMPTS
+        _set_status(
+            notification,
+            NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED,
+            send_after=now + timedelta(minutes=2**notification.attempts),
+            last_error=type(error).__name__,
+        )
+        logger.warning(
+            "Sending notification %s failed (%s), attempt %s",
+            notification.pk,
+            type(error).__name__,
+            notification.attempts,
+        )
+        return NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+        status=NotificationStatus.SENT,
+        sent_at=now,
+        sent_to=decision.address,
+        sent_variant=decision.variant,
+        routed_via=decision.routed_via,
+        hold_reason="",
+        last_error="",
+    )
+    return NotificationStatus.SENT
+
+
+def _set_status(notification: Notification, status: str, **fields: Any) -> None:
+    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+        status=status, **fields
+    )
+
+
+def dispatch_due_notifications(*, now: datetime | None = None) -> int:
+    """The periodic sweep: re-queue claims abandoned by a dead worker, then deliver what is due.
+
+    Side effects: as `deliver_notification`, for each due message. Returns how many were sent."""
+    now = now or timezone.now()
+    Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+    ).update(status=NotificationStatus.QUEUED, claimed_at=None)
+    due = list(
+        Notification.objects.filter(status=NotificationStatus.QUEUED, send_after__lte=now)
+        .order_by("send_after")
+        .values_list("pk", flat=True)[:DISPATCH_BATCH]
+    )
+    return sum(deliver_notification(pk, now=now) == NotificationStatus.SENT for pk in due)
+
+
+def release_held_notifications(person: Person) -> int:
+    """Re-queue this person's held messages that their status and preferences now allow.
+
+    Side effects: saves the released Notifications as queued; enqueues their delivery after
+    commit. Returns how many were released."""
+    now = timezone.now()
+    held = Notification.objects.filter(person=person, status=NotificationStatus.HELD)
+    if not held.exists():
+        return 0
+    decision = decide_delivery(person, now=now)
+    if decision.hold_reason:
+        held.update(hold_reason=decision.hold_reason)
+        return 0
+    released = list(held)
+    Notification.objects.filter(
+        pk__in=[notification.pk for notification in released], status=NotificationStatus.HELD
+    ).update(
+        status=NotificationStatus.QUEUED, hold_reason="", send_after=decision.send_after or now
+    )
+    for notification in released:
+        notification.status = NotificationStatus.QUEUED
+        notification.send_after = decision.send_after or now
+        _enqueue_if_due(notification)
+    return len(released)
+
+
+def mark_notification_handled(notification: Notification, *, by: User, note: str) -> Notification:
+    """Staff contacted the person another way (phone, post, in person): close the held message.
+
+    Side effects: saves the Notification as handled, with who and how."""
+    updated = Notification.objects.filter(
+        pk=notification.pk, status__in=[NotificationStatus.HELD, NotificationStatus.FAILED]
+    ).update(status=NotificationStatus.HANDLED, handled_by=by, handled_note=note)
+    notification.refresh_from_db()
+    if not updated:
+        raise ValueError("Only held or failed messages can be marked as handled.")
+    return notification

@@ -1,0 +1,42 @@
+"""Test settings: the production settings module with test-only overrides.
+
+The suite runs on SQLite with eager Celery by default, and on PostgreSQL and Redis when
+DATABASE_URL / CELERY_BROKER_URL / REDIS_URL are set (as in CI)."""
+
+import os
+
+os.environ.setdefault("DJANGO_DEBUG", "0")
+os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
+# A fixed Fernet key for tests (not secret: test data only).
+os.environ.setdefault("COPROD_FIELD_ENCRYPTION_KEY", "O9FJv3eVnXzSVhM3R5m8g2WBmSvoV2b1Tq4cXyX3b0s=")
+
+from coprod.settings import *  # noqa: F403
+from coprod.settings import CELERY_BROKER_URL, DATABASES
+
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
+SECURE_SSL_REDIRECT = False
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+SECURE_HSTS_SECONDS = 0
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+
+# Fast hashing in tests; production uses Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Manifest storage would make live-server pages unstyled (UI.md): plain storage in tests.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+WHITENOISE_AUTOREFRESH = True
+
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+# Tasks run eagerly except in tests marked `worker`, which start a real worker against Redis.
+CELERY_TASK_ALWAYS_EAGER = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["NAME"] = ":memory:"
+DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+COPROD_TEST_BROKER_URL = CELERY_BROKER_URL

@@ -1,0 +1,21 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path
+
+from coprod.views import public
+
+# The admin signs in through allauth: the same rate limits, verification and MFA.
+admin.site.login = secure_admin_login(admin.site.login)
+admin.site.site_header = "coprod administration"
+admin.site.site_title = "coprod admin"
+
+urlpatterns = [
+    path("", public.home, name="home"),
+    path("healthz/", public.healthz, name="healthz"),
+    path("exit/", public.exit_page, name="exit"),
+    path("invitations/<str:token>/", public.accept_invitation_view, name="accept_invitation"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+    path("portal/", include("coprod.portal_urls")),
+    path("staff/", include("coprod.staff_urls")),
+]
