@@ -12,7 +12,7 @@ DEV_ENV = DJANGO_DEBUG=1 \
 	COPROD_FIELD_ENCRYPTION_KEY=$$(cat $(DEV)/field-encryption.key) \
 	EMAIL_URL=filemail://$(CURDIR)/$(DEV)/mail
 
-.PHONY: run test install assets browser lint fmt worker beat lock clean
+.PHONY: run test install assets browser lint fmt worker beat messages lock clean
 
 run: install assets $(DEV)/field-encryption.key
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
@@ -65,6 +65,11 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A coprod beat --loglevel INFO
+
+# Update the translation files (needs GNU gettext) after changing user-facing text.
+MESSAGES_IGNORE = --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=tests
+messages: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemessages --locale=en_GB $(MESSAGES_IGNORE)
 
 # Re-resolve the pinned versions from pyproject.toml in a throwaway environment.
 lock:

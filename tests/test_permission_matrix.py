@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from coprod.enums import InvitationStatus, NotificationStatus
+from coprod.enums import NotificationStatus
 from coprod.models import Invitation, Notification, hash_token
 from tests.conftest import PARTICIPANT_ROLES, STAFF_GROUPS, VISITORS
 from tests.factories import InvitationFactory, NotificationFactory
