@@ -180,6 +180,8 @@ class PersonAdmin(admin.ModelAdmin):
         if formset.model is not RoleGrant:
             formset.save()
             return
+        # What formset.save() would have recorded; the admin's change message reads these.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not inline_form.is_valid():
                 continue
@@ -187,7 +189,7 @@ class PersonAdmin(admin.ModelAdmin):
             grant = inline_form.instance
             try:
                 if grant.pk is None:
-                    grant_role(
+                    new_grant = grant_role(
                         form.instance,
                         data["role"],
                         by=request.user,
@@ -195,24 +197,28 @@ class PersonAdmin(admin.ModelAdmin):
                         ends_on=data.get("ends_on"),
                         note=data.get("note", ""),
                     )
+                    formset.new_objects.append(new_grant)
                 elif data.get("ends_on"):
-                    end_role(
+                    ended = end_role(
                         RoleGrant.objects.get(pk=grant.pk), by=request.user, ends_on=data["ends_on"]
                     )
+                    formset.changed_objects.append((ended, ["ends_on"]))
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
 
-    @admin.action(description=_("Pause involvement"))
+    @admin.action(description=_("Pause involvement"), permissions=["change"])
     def pause(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         for person in queryset:
             set_involvement_status(person, PersonStatus.PAUSED, by=request.user)
 
-    @admin.action(description=_("Resume involvement"))
+    @admin.action(description=_("Resume involvement"), permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         for person in queryset:
             set_involvement_status(person, PersonStatus.ACTIVE, by=request.user)
 
-    @admin.action(description=_("Make lived experience expert (from today)"))
+    @admin.action(
+        description=_("Make lived experience expert (from today)"), permissions=["change"]
+    )
     def make_lived_experience_expert(
         self, request: HttpRequest, queryset: QuerySet[Person]
     ) -> None:
@@ -268,13 +274,30 @@ class UserAdmin(DjangoUserAdmin):
 
 
 class InvitationAddForm(forms.ModelForm):
+    email = forms.EmailField(label=_("Email address"))
     chosen_name = forms.CharField(required=False, label=_("Display name for someone new"))
     send_email = forms.BooleanField(required=False, initial=True, label=_("Send the link by email"))
 
     class Meta:
         model = Invitation
         fields = ["email", "role", "person"]
-        widgets = {"email": forms.EmailInput}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Empty for someone new: the service creates their Person.
+        self.fields["person"].required = False
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise ValidationError(_("Someone already has an account with this email address."))
+        return email
+
+    def clean_person(self) -> Person | None:
+        person = self.cleaned_data.get("person")
+        if person is not None and person.login is not None:
+            raise ValidationError(_("This person already has an account."))
+        return person
 
 
 @admin.register(Invitation)

@@ -41,6 +41,9 @@ auditlog.register(
 auditlog.register(
     User,
     exclude_fields=["password", "last_login"],
+    # The sign-in address is as personal as the invitation's, which is redacted too.
+    mask_fields=["email"],
+    mask_callable=_MASK,
     m2m_fields={"groups", "user_permissions"},
 )
 auditlog.register(RoleGrant)

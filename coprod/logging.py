@@ -11,7 +11,8 @@ import logging
 import re
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(\.[\w-]+)+")
-_PHONE = re.compile(r"\+?\d[\d ()-]{8,}\d")
+# Not part of a longer token: task ids (UUIDs) and durations like 0.0012345678s are not phones.
+_PHONE = re.compile(r"(?<![\w.-])\+?\d[\d ()-]{8,}\d(?![\w-]|\.\d)")
 
 
 def redact(text: str) -> str:
@@ -20,9 +21,19 @@ def redact(text: str) -> str:
 
 class RedactPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
+        try:
+            message = record.getMessage()
+        except Exception:  # a bad log call must not break the request
+            return True
         cleaned = redact(message)
         if cleaned != message:
             record.msg = cleaned
             record.args = None
+        # Tracebacks carry exception messages (e.g. a database error naming the duplicate email).
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = redact(record.exc_text)
+        if record.stack_info:
+            record.stack_info = redact(record.stack_info)
         return True

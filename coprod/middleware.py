@@ -10,6 +10,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
@@ -19,6 +20,9 @@ LAST_ACTIVITY_KEY = "coprod_last_activity"
 TIMED_OUT_KEY = "coprod_timed_out"
 # Write the activity time at most this often, so not every request saves the session.
 ACTIVITY_RESOLUTION = 30
+# Pages that bring a draft back (coprod.views.portal). Elsewhere (the admin, staff pages) a draft
+# would keep a copy of restricted data that nothing ever reads or deletes.
+DRAFT_PATH_PREFIXES = ("/portal/",)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -30,11 +34,21 @@ def _url_name(request: HttpRequest) -> str | None:
         return None
 
 
+def _passes_csrf_check(request: HttpRequest) -> bool:
+    """This middleware answers before CsrfViewMiddleware checks the form, so check it here: a form
+    another site forged must not become a draft that is shown to the person later."""
+
+    def probe(request: HttpRequest) -> HttpResponse:
+        return HttpResponse()
+
+    return CsrfViewMiddleware(probe).process_view(request, probe, (), {}) is None
+
+
 class IdleSessionTimeoutMiddleware:
     """Sign out after a period without requests: 30 minutes for staff, 2 hours for everyone else.
 
-    A form posted after the timeout is kept as a server-side draft (coprod.services.drafts), so
-    signing in again brings back what was typed instead of losing it."""
+    A portal form posted after the timeout is kept as a server-side draft (coprod.services.drafts),
+    so signing in again brings back what was typed instead of losing it."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -50,6 +64,11 @@ class IdleSessionTimeoutMiddleware:
                 else settings.COPROD_MEMBER_IDLE_TIMEOUT
             )
             if last is not None and now - last > limit:
+                if _url_name(request) == "exit":
+                    # "Exit this page" must always leave for the neutral site, never stop at
+                    # the sign-in page.
+                    logout(request)
+                    return self.get_response(request)
                 return self._time_out(request)
             if last is None or now - last > ACTIVITY_RESOLUTION:
                 request.session[LAST_ACTIVITY_KEY] = now
@@ -57,7 +76,11 @@ class IdleSessionTimeoutMiddleware:
 
     def _time_out(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if request.method == "POST" and not path.startswith("/accounts/"):
+        if (
+            request.method == "POST"
+            and path.startswith(DRAFT_PATH_PREFIXES)
+            and _passes_csrf_check(request)
+        ):
             save_draft(request.user, path=path, data=request.POST)
         logout(request)
         request.session[TIMED_OUT_KEY] = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -287,7 +288,9 @@ SILENCED_SYSTEM_CHECKS = [
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        # NONCE is django-csp's marker object (the string "'nonce'" would be sent as is, and
+        # browsers would block the inline script).
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'"],
         # allauth shows the TOTP QR code as a data: image.
         "img-src": ["'self'", "data:"],

@@ -40,3 +40,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DATABASES["default"]["CONN_MAX_AGE"] = 0
 
 COPROD_TEST_BROKER_URL = CELERY_BROKER_URL
+
+# Parallel test workers (pytest-xdist) share one Redis database: give each its own key space, so
+# one worker clearing its cache between tests does not wipe another's rate-limit counters.
+CACHES["default"]["KEY_PREFIX"] = "coprod-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405

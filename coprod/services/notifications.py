@@ -20,7 +20,8 @@ from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.utils import timezone
 
 from coprod.enums import (
@@ -121,13 +122,19 @@ def decide_delivery(person: Person, *, now: datetime) -> Decision:
     return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)
 
 
+def render_text(template_name: str, context: dict[str, Any]) -> str:
+    """Render a plain-text email template. No HTML escaping: an email body is not HTML, and
+    "O'Neil & Jo" must not arrive as "O&#x27;Neil &amp; Jo"."""
+    return get_template(template_name).template.render(Context(context, autoescape=False))
+
+
 def render_variants(kind: str, context: dict[str, Any]) -> dict[str, dict[str, str]]:
     """Render `templates/emails/<kind>/{subject,body}[_neutral].txt`. The neutral variant names
     neither the centre nor the subject; it is what goes out unless the person chose full detail."""
     content = {}
     for variant, suffix in ((MessageDetail.FULL, ""), (MessageDetail.NEUTRAL, "_neutral")):
-        subject = render_to_string(f"emails/{kind}/subject{suffix}.txt", context)
-        body = render_to_string(f"emails/{kind}/body{suffix}.txt", context)
+        subject = render_text(f"emails/{kind}/subject{suffix}.txt", context)
+        body = render_text(f"emails/{kind}/body{suffix}.txt", context)
         content[str(variant)] = {"subject": " ".join(subject.split()), "body": body.strip()}
     return content
 
@@ -227,17 +234,29 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         decision = Decision(address=content["to"], variant=MessageDetail.NEUTRAL)
     else:
         decision = decide_delivery(notification.person, now=now)
+    # Holding or waiting for a safe time is not an attempt to send: give the claim's attempt back,
+    # so that holds and releases never use up MAX_ATTEMPTS.
     if decision.hold_reason:
-        _set_status(notification, NotificationStatus.HELD, hold_reason=decision.hold_reason)
+        _set_status(
+            notification,
+            NotificationStatus.HELD,
+            hold_reason=decision.hold_reason,
+            attempts=F("attempts") - 1,
+        )
         return NotificationStatus.HELD
     if decision.send_after is not None and decision.send_after > now:
-        _set_status(notification, NotificationStatus.QUEUED, send_after=decision.send_after)
+        _set_status(
+            notification,
+            NotificationStatus.QUEUED,
+            send_after=decision.send_after,
+            attempts=F("attempts") - 1,
+        )
         return NotificationStatus.QUEUED
 
     content = notification.content[decision.variant]
     body = content["body"]
     if decision.routed_via is not None:
-        body = render_to_string(
+        body = render_text(
             "emails/routed_through_support_worker.txt",
             {"display_name": notification.person.display_name, "body": body},
         ).strip()

@@ -82,7 +82,7 @@ def consent(request: HttpRequest, purpose: str) -> HttpResponse:
     if state.text is None:
         raise Http404
     form = ConsentAnswerForm(
-        request.POST or None,
+        request.POST if request.method == "POST" else None,
         initial={"answer": "yes" if state.is_given else None},
     )
     if request.method == "POST" and form.is_valid():
@@ -102,7 +102,7 @@ def involvement(request: HttpRequest) -> HttpResponse:
     paused = person.status == PersonStatus.PAUSED
     if person.status == PersonStatus.WITHDRAWN:
         return render(request, "portal/involvement_withdrawn.html", {"person": person})
-    form = InvolvementForm(request.POST or None, paused=paused)
+    form = InvolvementForm(request.POST if request.method == "POST" else None, paused=paused)
     if request.method == "POST" and form.is_valid():
         if form.cleaned_data["confirm"] == "yes":
             new_status = PersonStatus.ACTIVE if paused else PersonStatus.PAUSED

@@ -54,7 +54,9 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "public/invitation_unusable.html", status=404)
     if request.user.is_authenticated:
         logout(request)
-    form = AcceptInvitationForm(request.POST or None, email=invitation.email)
+    form = AcceptInvitationForm(
+        request.POST if request.method == "POST" else None, email=invitation.email
+    )
     if request.method == "POST" and form.is_valid():
         try:
             user = accept_invitation(token, password=form.cleaned_data["password1"])

@@ -64,7 +64,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest) -> HttpResponse:
     _require(may_invite(request.user))
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -148,7 +148,7 @@ def held_messages(request: HttpRequest) -> HttpResponse:
 def message_handle(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(held_notifications_for_user(request.user), pk=pk)
     _require(may_manage_held_messages(request.user))
-    form = HandleMessageForm(request.POST or None)
+    form = HandleMessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mark_notification_handled(notification, by=request.user, note=form.cleaned_data["note"])
         messages.success(request, _("The message is marked as handled."))

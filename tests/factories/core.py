@@ -149,3 +149,42 @@ def make_staff(*groups: StaffGroup, mfa: bool = True, **fields: object) -> User:
         TOTP.activate(user, TOTP_SECRET)
     assert Authenticator.objects.filter(user=user).exists() == mfa
     return user
+
+
+def totp_code(secret: str = TOTP_SECRET) -> str:
+    """The code an authenticator app shows now for `secret` (freeze time around its use, so it
+    cannot roll over between computing it and posting it)."""
+    from allauth.mfa.totp.internal.auth import (
+        format_hotp_value,
+        hotp_value,
+        yield_hotp_counters_from_time,
+    )
+
+    counters = list(yield_hotp_counters_from_time())
+    return format_hotp_value(hotp_value(secret, counters[len(counters) // 2]))
+
+
+def sign_in(client: object, email: str, password: str = TEST_PASSWORD) -> object:
+    """Post the allauth sign-in form, as a person would; returns the response."""
+    return client.post("/accounts/login/", {"login": email, "password": password})  # type: ignore[attr-defined]
+
+
+def make_superuser(**fields: object) -> User:
+    """A staff superuser with TOTP set up (only superusers may change logins in the admin)."""
+    return make_staff(is_superuser=True, **fields)
+
+
+def make_reachable_person(*, email: str = "sam@example.org", **prefs: object) -> Person:
+    """A PWLE the outbox can email: consent to be contacted, a contact email, and safe-contact
+    preferences (email, any time, neutral wording) changed by `prefs`."""
+    person = make_person(roles=[Role.PWLE], consents=[ConsentPurpose.CONTACT], contact_email=email)
+    SafeContactPreferences.objects.filter(person=person).update(**prefs)
+    return person
+
+
+def backdate_consent_texts() -> None:
+    """The seeded consent texts are published when the test database is made: backdate them, so a
+    test can travel to any moment (time_machine) and still find them current."""
+    from datetime import UTC, datetime
+
+    ConsentText.objects.update(published_at=datetime(2000, 1, 1, tzinfo=UTC))

@@ -1,0 +1,223 @@
+"""Signing in, signing up, password reset: allauth as configured for coprod."""
+
+from __future__ import annotations
+
+import re
+import time
+
+import pytest
+import time_machine
+from allauth.account.models import EmailAddress
+from django.contrib.auth.hashers import Argon2PasswordHasher
+
+from coprod.enums import (
+    NotificationCategory,
+    NotificationStatus,
+    Role,
+    RoleGrantSource,
+    StaffGroup,
+)
+from coprod.models import Notification, RoleGrant, User
+from tests.factories.core import TEST_PASSWORD, make_staff, make_user, sign_in, totp_code
+
+pytestmark = pytest.mark.django_db
+
+PASSPHRASE = "walnut harbour lantern"
+
+
+def sign_up(client, django_capture_on_commit_callbacks, email, password=PASSPHRASE):
+    with django_capture_on_commit_callbacks(execute=True):
+        return client.post("/accounts/signup/", {"email": email, "password1": password})
+
+
+def test_sign_in_participant_with_password_reaches_portal(client):
+    user = make_user(roles=[Role.PWLE])
+
+    response = sign_in(client, user.email)
+
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.get("/")["Location"] == "/portal/"
+    portal = client.get("/portal/")
+    assert portal.status_code == 200
+    assert f"Hello, {user.person.display_name}" in portal.content.decode()
+
+
+def test_sign_in_staff_asks_for_mfa_code_then_reaches_admin(client):
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+
+    password_step = sign_in(client, staff.email)
+    code_page = client.get(password_step["Location"])
+    with time_machine.travel(time.time(), tick=False):
+        code_step = client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+
+    assert password_step["Location"] == "/accounts/2fa/authenticate/"
+    assert 'name="code"' in code_page.content.decode()
+    assert (code_step.status_code, code_step["Location"]) == (302, "/")
+    assert client.get("/")["Location"] == "/admin/"
+    admin = client.get("/admin/")
+    assert admin.status_code == 200
+    assert "coprod administration" in admin.content.decode()
+
+
+def test_sign_in_staff_with_wrong_mfa_code_is_refused(client):
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    sign_in(client, staff.email)
+
+    response = client.post("/accounts/2fa/authenticate/", {"code": "000000"})
+
+    assert response.status_code == 200
+    assert "Incorrect code." in response.content.decode()
+    assert client.get("/admin/coprod/person/")["Location"].startswith("/accounts/login/")
+
+
+def test_password_reset_same_answer_for_known_and_unknown_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = make_user(roles=[Role.PWLE])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        known = client.post("/accounts/password/reset/", {"email": user.email})
+    with django_capture_on_commit_callbacks(execute=True):
+        unknown = client.post("/accounts/password/reset/", {"email": "nobody@example.org"})
+
+    assert (known.status_code, known["Location"]) == (302, "/accounts/password/reset/done/")
+    assert (unknown.status_code, unknown["Location"]) == (known.status_code, known["Location"])
+    assert [(m.to, m.subject) for m in mailoutbox] == [([user.email], "Reset your password")]
+    assert Notification.objects.count() == 1
+
+
+def test_sign_up_with_existing_email_gives_the_same_next_page_as_a_new_one(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    existing = make_user(roles=[Role.PWLE])
+
+    new = sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+    again = sign_up(type(client)(), django_capture_on_commit_callbacks, existing.email.upper())
+
+    assert (new.status_code, new["Location"]) == (302, "/accounts/confirm-email/")
+    assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
+    assert User.objects.filter(email__iexact=existing.email).count() == 1
+    assert [m.to for m in mailoutbox] == [["new.person@example.org"], [existing.email]]
+
+
+def test_sign_up_cannot_reach_portal_before_verifying(client, django_capture_on_commit_callbacks):
+    sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+
+    portal = client.get("/portal/")
+    signed_in = sign_in(client, "new.person@example.org", PASSPHRASE)
+
+    assert portal["Location"] == "/accounts/login/?next=/portal/"
+    assert signed_in["Location"] == "/accounts/confirm-email/"
+    assert client.get("/portal/")["Location"] == "/accounts/login/?next=/portal/"
+
+
+def test_sign_up_then_confirm_email_then_sign_in_reaches_portal(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+    link = re.search(r"http://testserver(/accounts/confirm-email/\S+)", mailoutbox[0].body)[1]
+
+    confirmed = client.post(link)
+    signed_in = sign_in(client, "new.person@example.org", PASSPHRASE)
+
+    assert confirmed.status_code == 302
+    assert EmailAddress.objects.get(email="new.person@example.org").verified is True
+    assert signed_in["Location"] == "/"
+    assert client.get("/portal/").status_code == 200
+
+
+def test_sign_up_creates_a_researcher_granted_by_nobody(client, django_capture_on_commit_callbacks):
+    sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+
+    user = User.objects.get(email="new.person@example.org")
+    grants = list(RoleGrant.objects.filter(person=user.person).values_list("role", "source"))
+    assert re.fullmatch(r"Member \d{4}", user.person.display_name)
+    assert user.person.chosen_name == ""
+    assert grants == [(Role.RESEARCHER, RoleGrantSource.SELF_SIGNUP)]
+    assert RoleGrant.objects.get(person=user.person).granted_by is None
+    assert user.is_staff is False
+
+
+def test_sign_up_verification_email_goes_through_outbox_with_neutral_wording(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+
+    notification = Notification.objects.get()
+    (message,) = mailoutbox
+    body_without_link = re.sub(r"http://testserver/\S+", "", message.body)
+    assert (notification.kind, notification.category, notification.status) == (
+        "email_confirmation_signup",
+        NotificationCategory.ACCOUNT,
+        NotificationStatus.SENT,
+    )
+    assert notification.person == User.objects.get(email="new.person@example.org").person
+    assert (message.to, message.subject) == (
+        ["new.person@example.org"],
+        "Confirm your email address",
+    )
+    assert "coprod" not in (message.subject + message.body).lower()
+    assert "testserver" not in body_without_link
+
+
+def test_password_shorter_than_12_characters_is_refused(client, django_capture_on_commit_callbacks):
+    response = sign_up(client, django_capture_on_commit_callbacks, "a@example.org", "short pass")
+
+    assert response.status_code == 200
+    assert "It must contain at least 12 characters." in response.content.decode()
+    assert User.objects.filter(email="a@example.org").exists() is False
+
+
+def test_common_password_is_refused(client, django_capture_on_commit_callbacks):
+    response = sign_up(client, django_capture_on_commit_callbacks, "a@example.org", "ilovemyfamily")
+
+    assert response.status_code == 200
+    assert "This password is too common." in response.content.decode()
+    assert User.objects.filter(email="a@example.org").exists() is False
+
+
+def test_lowercase_passphrase_without_digits_or_symbols_is_accepted(
+    client, django_capture_on_commit_callbacks
+):
+    response = sign_up(client, django_capture_on_commit_callbacks, "a@example.org", "walnutharbour")
+
+    assert response["Location"] == "/accounts/confirm-email/"
+    assert User.objects.get(email="a@example.org").check_password("walnutharbour") is True
+
+
+def test_sign_in_refused_after_five_failures_even_with_the_right_password(client):
+    user = make_user(roles=[Role.PWLE])
+    for _ in range(5):
+        sign_in(client, user.email, "not the right password")
+
+    response = sign_in(client, user.email, TEST_PASSWORD)
+
+    assert response.status_code == 200
+    assert "Too many failed login attempts. Try again later." in response.content.decode()
+    assert client.get("/portal/")["Location"] == "/accounts/login/?next=/portal/"
+
+
+def test_four_failures_do_not_lock_the_account(client):
+    user = make_user(roles=[Role.PWLE])
+    for _ in range(4):
+        sign_in(client, user.email, "not the right password")
+
+    response = sign_in(client, user.email, TEST_PASSWORD)
+
+    assert response["Location"] == "/"
+
+
+def test_production_hashes_passwords_with_argon2():
+    from coprod import settings as production
+
+    hasher = Argon2PasswordHasher()
+
+    assert production.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert hasher.verify("a passphrase", hasher.encode("a passphrase", hasher.salt())) is True
+
+
+def test_admin_sign_in_page_goes_through_allauth(client):
+    response = client.get("/admin/login/?next=/admin/coprod/person/")
+
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/?next=")

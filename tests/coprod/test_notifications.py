@@ -1,0 +1,555 @@
+"""The outbox: every message goes through it, once, and only when the person's rules allow."""
+
+import smtplib
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.mail.backends.base import BaseEmailBackend
+from django.db import connection
+from django.utils import timezone
+
+from coprod.enums import (
+    ConsentPurpose,
+    HoldReason,
+    NotificationCategory,
+    NotificationStatus,
+    PersonStatus,
+    StaffGroup,
+)
+from coprod.models import Notification, Person, SafeContactPreferences, london_today
+from coprod.selectors import messages_for_person
+from coprod.services.consent import withdraw_consent
+from coprod.services.contact import update_safe_contact
+from coprod.services.notifications import (
+    MAX_ATTEMPTS,
+    deliver_notification,
+    dispatch_due_notifications,
+    mark_notification_handled,
+    next_safe_moment,
+    queue_account_email,
+    queue_notification,
+    release_held_notifications,
+)
+from coprod.services.people import set_involvement_status
+from tests.factories import NotificationFactory, make_person, make_staff, make_user
+from tests.factories.core import backdate_consent_texts, make_reachable_person
+
+pytestmark = pytest.mark.django_db
+
+LONDON = ZoneInfo("Europe/London")
+NEUTRAL_BODY = "Hello {name},\n\nThere is a new message waiting for you. Please sign in to read it."
+FULL_BODY = "Hello {name},\n\nThe centre has a new opportunity for you: a paid panel."
+
+
+class RefusingEmailBackend(BaseEmailBackend):
+    """An SMTP server that refuses every message, naming the recipient in its error."""
+
+    def send_messages(self, email_messages):
+        raise smtplib.SMTPException(f"550 {email_messages[0].to[0]} refused")
+
+
+@pytest.fixture(autouse=True)
+def _consent_texts_published_long_ago(db):
+    backdate_consent_texts()
+
+
+def london(*parts):
+    return datetime(*parts, tzinfo=LONDON)
+
+
+def queue(person, key="k1"):
+    return queue_notification(
+        person, kind="test_message", key=key, context={"detail": "a paid panel"}
+    )
+
+
+def sent(mailoutbox):
+    return [(message.to, message.subject, message.body) for message in mailoutbox]
+
+
+def test_queue_notification_sends_the_neutral_variant_by_default(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person(email="sam@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    notification.refresh_from_db()
+    body = NEUTRAL_BODY.format(name=person.display_name)
+    assert sent(mailoutbox) == [(["sam@example.org"], "A message for you", body)]
+    assert (notification.status, notification.sent_variant) == ("sent", "neutral")
+    assert (notification.sent_to, notification.attempts, notification.routed_via) == (
+        "sam@example.org",
+        1,
+        None,
+    )
+
+
+def test_queue_notification_sends_full_detail_when_chosen(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person(email="sam@example.org", message_detail="full")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(person)
+
+    body = FULL_BODY.format(name=person.display_name)
+    assert sent(mailoutbox) == [(["sam@example.org"], "News from the centre", body)]
+
+
+def test_queue_notification_uses_the_sign_in_email_without_a_contact_email(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    user = make_user(email="login@example.org", consents=[ConsentPurpose.CONTACT])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(user.person)
+
+    assert [message.to for message in mailoutbox] == [["login@example.org"]]
+
+
+def test_queue_notification_twice_with_one_key_makes_one_message(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        first = queue(person, key="meeting:7:reminder")
+        second = queue(person, key="meeting:7:reminder")
+
+    assert first == second
+    assert Notification.objects.filter(idempotency_key="meeting:7:reminder").count() == 1
+    assert [message.subject for message in mailoutbox] == ["A message for you"]
+
+
+def test_notification_content_and_address_are_encrypted_at_rest(
+    django_capture_on_commit_callbacks,
+):
+    person = make_reachable_person(email="sam.hidden@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT content, sent_to FROM coprod_notification WHERE id = %s", [notification.pk]
+        )
+        raw = " ".join(cursor.fetchone())
+
+    assert all(word not in raw for word in ["centre", "paid panel", "sam.hidden", "Hello"])
+    assert Notification.objects.get(pk=notification.pk).sent_to == "sam.hidden@example.org"
+
+
+def _pause(person):
+    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+
+
+def _withdraw(person):
+    set_involvement_status(person, PersonStatus.WITHDRAWN, by=None)
+
+
+def _withdraw_contact_consent(person):
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+
+
+def _set_prefs(**prefs):
+    return lambda person: SafeContactPreferences.objects.filter(person=person).update(**prefs)
+
+
+def _reconfirmation_overdue(person):
+    _set_prefs(reconfirm_by=london_today() - timedelta(days=1))(person)
+
+
+def _forget_email(person):
+    person.contact_email = ""
+    person.save()
+
+
+def _route_to_paused_support_worker(person):
+    worker = make_person(contact_email="worker@example.org", status=PersonStatus.PAUSED)
+    _set_prefs(channels=["support_worker"], support_worker=worker)(person)
+
+
+@pytest.mark.parametrize(
+    ("arrange", "reason"),
+    [
+        (_pause, HoldReason.PAUSED),
+        (_withdraw, HoldReason.WITHDRAWN),
+        (_withdraw_contact_consent, HoldReason.NO_CONTACT_CONSENT),
+        (_reconfirmation_overdue, HoldReason.RECONFIRM_DUE),
+        (_set_prefs(person_initiates_only=True), HoldReason.PERSON_INITIATES),
+        (_set_prefs(channels=["phone", "post"]), HoldReason.NO_SAFE_CHANNEL),
+        (_set_prefs(channels=["support_worker"]), HoldReason.NO_SAFE_CHANNEL),
+        (_route_to_paused_support_worker, HoldReason.NO_SAFE_CHANNEL),
+        (_forget_email, HoldReason.NO_ADDRESS),
+    ],
+    ids=[
+        "paused",
+        "withdrawn",
+        "no-contact-consent",
+        "reconfirm-due",
+        "person-initiates-only",
+        "phone-and-post-only",
+        "support-worker-not-named",
+        "support-worker-paused",
+        "no-address",
+    ],
+)
+def test_queue_notification_holds_when_the_rules_say_no(
+    django_capture_on_commit_callbacks, mailoutbox, arrange, reason
+):
+    person = make_reachable_person()
+    arrange(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.hold_reason) == ("held", reason)
+    assert (notification.attempts, notification.sent_at) == (0, None)
+    assert mailoutbox == []
+
+
+def test_support_worker_route_sends_to_the_worker_with_a_wrapper(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    worker = make_person(contact_email="worker@example.org")
+    person = make_reachable_person(channels=["support_worker"], support_worker=worker)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    notification.refresh_from_db()
+    name = person.display_name
+    wrapper = (
+        f"This message is for {name}. They asked us to reach them through you. "
+        "Please pass it on in a safe way.\n\n----\n\n"
+    )
+    assert sent(mailoutbox) == [
+        (["worker@example.org"], "A message for you", wrapper + NEUTRAL_BODY.format(name=name))
+    ]
+    assert (notification.routed_via, notification.sent_to) == (worker, "worker@example.org")
+
+
+def test_email_text_is_not_html_escaped(django_capture_on_commit_callbacks, mailoutbox):
+    worker = make_person(contact_email="worker@example.org")
+    person = make_reachable_person(channels=["support_worker"], support_worker=worker)
+    Person.objects.filter(pk=person.pk).update(chosen_name="Sam O'Neil & Jo")
+    person.refresh_from_db()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(person)
+
+    (message,) = mailoutbox
+    assert message.body.startswith("This message is for Sam O'Neil & Jo. They asked")
+    assert message.body.endswith(NEUTRAL_BODY.format(name="Sam O'Neil & Jo"))
+
+
+@pytest.mark.parametrize(
+    ("when_queued", "when_sent", "subject"),
+    [("neutral", "full", "News from the centre"), ("full", "neutral", "A message for you")],
+    ids=["neutral-then-full", "full-then-neutral"],
+)
+def test_variant_is_chosen_when_sending_not_when_queueing(
+    mailoutbox, when_queued, when_sent, subject
+):
+    person = make_reachable_person(message_detail=when_queued)
+    notification = queue(person)
+    update_safe_contact(person, by=None, confirm=False, message_detail=when_sent)
+
+    deliver_notification(notification.pk)
+
+    notification.refresh_from_db()
+    assert [message.subject for message in mailoutbox] == [subject]
+    assert notification.sent_variant == when_sent
+
+
+@pytest.mark.parametrize(
+    ("moment", "safe_times", "expected"),
+    [
+        # Saturday 13 June 2026, evenings on weekdays only: Monday 17:00.
+        (london(2026, 6, 13, 19), ["evening"], london(2026, 6, 15, 17)),
+        (london(2026, 6, 13, 19), ["evening", "weekend"], london(2026, 6, 13, 19)),
+        (london(2026, 6, 12, 22), ["evening"], london(2026, 6, 15, 17)),
+        (london(2026, 6, 15, 7), ["morning"], london(2026, 6, 15, 8)),
+        (london(2026, 6, 15, 10, 15), ["morning"], london(2026, 6, 15, 10, 15)),
+        (london(2026, 6, 15, 12), ["morning"], london(2026, 6, 16, 8)),
+        (london(2026, 6, 15, 13), ["evening", "morning"], london(2026, 6, 15, 17)),
+        (london(2026, 6, 13, 3), [], london(2026, 6, 13, 3)),
+        (london(2026, 6, 13, 3), ["weekend"], london(2026, 6, 13, 3)),
+        # Saturday 24 October, 22:00 BST: Sunday 08:00 is GMT, after the clocks go back.
+        (london(2026, 10, 24, 22), ["morning", "weekend"], london(2026, 10, 25, 8)),
+    ],
+    ids=[
+        "saturday-evening-weekdays-only",
+        "saturday-evening-weekends-too",
+        "friday-night",
+        "before-morning",
+        "in-morning",
+        "morning-just-over",
+        "between-windows",
+        "no-preference",
+        "weekend-only",
+        "across-clock-change",
+    ],
+)
+def test_next_safe_moment(moment, safe_times, expected):
+    result = next_safe_moment(moment.astimezone(UTC), safe_times)
+
+    assert result == expected
+    assert result.tzinfo == UTC
+
+
+def test_message_outside_safe_times_is_queued_for_the_window(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    time_machine.move_to(london(2026, 6, 15, 7), tick=False)
+    person = make_reachable_person(safe_times=["morning"])
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.send_after) == ("queued", london(2026, 6, 15, 8))
+    assert (notification.attempts, mailoutbox) == (0, [])
+
+
+def test_dispatch_sends_a_waiting_message_when_its_window_opens(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    time_machine.move_to(london(2026, 6, 15, 7), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(make_reachable_person(safe_times=["morning"]))
+
+    time_machine.move_to(london(2026, 6, 15, 7, 59), tick=False)
+    early = dispatch_due_notifications()
+    time_machine.move_to(london(2026, 6, 15, 8), tick=False)
+    on_time = dispatch_due_notifications()
+
+    assert (early, on_time) == (0, 1)
+    notification.refresh_from_db()
+    assert (notification.status, notification.sent_at) == ("sent", london(2026, 6, 15, 8))
+    assert [message.subject for message in mailoutbox] == ["A message for you"]
+
+
+def test_deliver_notification_outside_safe_times_waits_without_using_an_attempt(mailoutbox):
+    person = make_reachable_person(safe_times=["morning"])
+    noon = london(2026, 6, 15, 12)
+    notification = NotificationFactory(person=person, send_after=noon - timedelta(minutes=1))
+
+    result = deliver_notification(notification.pk, now=noon)
+
+    notification.refresh_from_db()
+    assert result == "queued"
+    assert (notification.send_after, notification.attempts) == (
+        london(2026, 6, 16, 8),
+        0,
+    )
+    assert mailoutbox == []
+
+
+def test_deliver_notification_twice_sends_once(mailoutbox):
+    notification = queue(make_reachable_person())
+
+    results = [deliver_notification(notification.pk), deliver_notification(notification.pk)]
+
+    assert results == ["sent", "sent"]
+    assert [message.subject for message in mailoutbox] == ["A message for you"]
+    notification.refresh_from_db()
+    assert notification.attempts == 1
+
+
+@pytest.mark.parametrize(
+    ("claimed_minutes_ago", "sent_count", "status"),
+    [(11, 1, "sent"), (9, 0, "sending")],
+    ids=["worker-died", "worker-still-sending"],
+)
+def test_dispatch_requeues_claims_of_dead_workers_only(
+    mailoutbox, claimed_minutes_ago, sent_count, status
+):
+    claimed_at = timezone.now() - timedelta(minutes=claimed_minutes_ago)
+    notification = NotificationFactory(
+        person=make_reachable_person(),
+        status=NotificationStatus.SENDING,
+        claimed_at=claimed_at,
+        send_after=claimed_at,
+        attempts=1,
+    )
+
+    count = dispatch_due_notifications()
+    dispatch_due_notifications()
+
+    notification.refresh_from_db()
+    assert (count, notification.status) == (sent_count, status)
+    assert [message.subject for message in mailoutbox] == ["Neutral subject"] * sent_count
+
+
+def test_dispatch_sends_nothing_twice(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        queue(make_reachable_person(email="a@example.org"), key="a")
+    queue(make_reachable_person(email="b@example.org"), key="b")
+
+    counts = [dispatch_due_notifications(), dispatch_due_notifications()]
+
+    assert counts == [1, 0]
+    assert [message.to for message in mailoutbox] == [["a@example.org"], ["b@example.org"]]
+
+
+def test_smtp_failure_requeues_with_backoff_and_keeps_only_the_error_class(
+    settings, mailoutbox, time_machine
+):
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=UTC), tick=False)
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    notification = queue(make_reachable_person(email="sam@example.org"))
+
+    result = deliver_notification(notification.pk)
+
+    notification.refresh_from_db()
+    assert result == "queued"
+    assert (notification.status, notification.attempts) == ("queued", 1)
+    assert notification.send_after == datetime(2026, 6, 15, 9, 2, tzinfo=UTC)
+    assert (notification.last_error, notification.sent_at) == ("SMTPException", None)
+    assert mailoutbox == []
+
+
+def test_smtp_failure_fails_after_max_attempts(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    notification = queue(make_reachable_person())
+    start = timezone.now()
+
+    results = [
+        deliver_notification(notification.pk, now=start + timedelta(hours=hour))
+        for hour in range(MAX_ATTEMPTS + 1)
+    ]
+
+    notification.refresh_from_db()
+    assert results == ["queued"] * (MAX_ATTEMPTS - 1) + ["failed", "failed"]
+    assert (notification.status, notification.attempts) == ("failed", MAX_ATTEMPTS)
+    assert notification.last_error == "SMTPException"
+
+
+def test_held_and_released_message_counts_only_real_send_attempts(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person()
+    notification = queue(person)
+    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    deliver_notification(notification.pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        set_involvement_status(person, PersonStatus.ACTIVE, by=None)
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts) == ("sent", 1)
+    assert len(mailoutbox) == 1
+
+
+def test_release_held_notifications_keeps_them_while_still_not_allowed(mailoutbox):
+    person = make_reachable_person(person_initiates_only=True)
+    held = queue(person)
+
+    released = release_held_notifications(person)
+
+    held.refresh_from_db()
+    assert (released, held.status, held.hold_reason) == (0, "held", "person_initiates")
+    assert mailoutbox == []
+
+
+def test_release_held_notifications_records_the_reason_that_still_applies(mailoutbox):
+    person = make_reachable_person()
+    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    held = queue(person)
+    Person.objects.filter(pk=person.pk).update(status=PersonStatus.ACTIVE)
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+
+    released = release_held_notifications(Person.objects.get(pk=person.pk))
+
+    held.refresh_from_db()
+    assert (released, held.status, held.hold_reason) == (0, "held", "no_contact_consent")
+
+
+def test_release_held_notifications_sends_once_allowed(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person(email="sam@example.org", person_initiates_only=True)
+    held = queue(person)
+    SafeContactPreferences.objects.filter(person=person).update(person_initiates_only=False)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        released = release_held_notifications(person)
+
+    held.refresh_from_db()
+    assert (released, held.status, held.hold_reason) == (1, "sent", "")
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["sam@example.org"], "A message for you")]
+
+
+def test_mark_notification_handled_closes_a_held_message():
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    held = queue(make_reachable_person(channels=["phone"]))
+
+    handled = mark_notification_handled(held, by=staff, note="Rang her on Tuesday")
+
+    assert (handled.status, handled.handled_by) == ("handled", staff)
+    assert Notification.objects.get(pk=held.pk).handled_note == "Rang her on Tuesday"
+
+
+@pytest.mark.parametrize("status", ["queued", "sent"])
+def test_mark_notification_handled_refuses_messages_not_held_or_failed(status):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    notification = NotificationFactory(status=status)
+
+    with pytest.raises(ValueError, match="Only held or failed"):
+        mark_notification_handled(notification, by=staff, note="Rang her")
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.handled_by, notification.handled_note) == (
+        status,
+        None,
+        "",
+    )
+
+
+def test_account_email_is_sent_at_once_even_when_paused(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    user = make_user(email="sam@example.org")
+    set_involvement_status(user.person, PersonStatus.PAUSED, by=None)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue_account_email(
+            email="sam@example.org", kind="password_reset_key", subject="Reset", body="Link: x"
+        )
+
+    notification.refresh_from_db()
+    assert sent(mailoutbox) == [(["sam@example.org"], "Reset", "Link: x")]
+    assert (notification.status, notification.category) == ("sent", NotificationCategory.ACCOUNT)
+    assert (notification.person, notification.hold_reason) == (user.person, "")
+    assert list(messages_for_person(user.person)) == []
+
+
+def test_account_email_to_an_unknown_address_has_no_person(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    make_user(email="someone.else@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue_account_email(
+            email="nobody@example.org", kind="unknown_account", subject="Hi", body="No account."
+        )
+
+    notification.refresh_from_db()
+    assert (notification.person, notification.status) == (None, "sent")
+    assert sent(mailoutbox) == [(["nobody@example.org"], "Hi", "No account.")]
+
+
+def test_deliver_task_for_a_deleted_message_returns_quietly(mailoutbox):
+    from coprod.tasks import deliver_notification as deliver_task
+
+    notification = NotificationFactory(person=make_reachable_person())
+    notification.person.delete()
+
+    result = deliver_task.delay(notification_id=notification.pk)
+
+    assert result.get() == ""
+    assert mailoutbox == []
