@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from coprod.audit import log_restricted_view
-from coprod.enums import PersonStatus, Role
+from coprod.enums import ContactChannel, PersonStatus, Role, SafeTime
 from coprod.models import (
     ConsentRecord,
     ConsentText,
@@ -27,6 +27,8 @@ from coprod.models import (
 )
 from coprod.permissions import may_see_contact_details, may_see_legal_name
 from coprod.services.consent import publish_consent_text
+from coprod.services.contact import STAFF_FIELDS as SAFE_CONTACT_STAFF_FIELDS
+from coprod.services.contact import update_safe_contact
 from coprod.services.invitations import create_invitation
 from coprod.services.people import (
     create_person,
@@ -60,8 +62,28 @@ class ConsentInline(admin.TabularInline):
         return False
 
 
+class SafeContactAdminForm(forms.ModelForm):
+    channels = forms.MultipleChoiceField(
+        label=_("Safe ways to contact"),
+        choices=ContactChannel.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    safe_times = forms.MultipleChoiceField(
+        label=_("Safe times"),
+        choices=SafeTime.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = SafeContactPreferences
+        fields = list(SAFE_CONTACT_STAFF_FIELDS)
+
+
 class SafeContactInline(admin.StackedInline):
     model = SafeContactPreferences
+    form = SafeContactAdminForm
     fk_name = "person"
     can_delete = False
     autocomplete_fields = ["support_worker"]
@@ -100,7 +122,7 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["chosen_name", "generated_name"]
     readonly_fields = ["generated_name", "status", "status_changed_at", "created_at"]
     inlines = [RoleGrantInline, ConsentInline]
-    actions = ["pause", "resume", "make_lived_experience_expert"]
+    actions = ["pause", "resume", "withdraw", "make_lived_experience_expert"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return (
@@ -177,20 +199,48 @@ class PersonAdmin(admin.ModelAdmin):
         save_person_record(obj, by=request.user)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is not RoleGrant:
-            formset.save()
-            return
         # What formset.save() would have recorded; the admin's change message reads these.
         formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if formset.model is SafeContactPreferences:
+            self._save_safe_contact(request, form.instance, formset)
+        elif formset.model is RoleGrant:
+            self._save_role_grants(request, form.instance, formset)
+        else:
+            formset.save()
+
+    def _save_safe_contact(self, request: HttpRequest, person: Person, formset: Any) -> None:
+        """Through the service, so that new preferences release messages they now allow."""
+        for inline_form in formset.forms:
+            if not inline_form.has_changed():
+                continue
+            changes = {
+                name: inline_form.cleaned_data[name]
+                for name in inline_form.changed_data
+                if name in SAFE_CONTACT_STAFF_FIELDS
+            }
+            prefs = update_safe_contact(person, by=request.user, confirm=False, **changes)
+            formset.changed_objects.append((prefs, list(changes)))
+
+    def _save_role_grants(self, request: HttpRequest, person: Person, formset: Any) -> None:
         for inline_form in formset.forms:
             if not inline_form.has_changed() or not inline_form.is_valid():
                 continue
             data = inline_form.cleaned_data
             grant = inline_form.instance
+            if grant.pk is not None and set(inline_form.changed_data) - {"ends_on"}:
+                self.message_user(
+                    request,
+                    _(
+                        "Only the end date of an existing role can change. To change anything "
+                        "else, end it and grant the role again."
+                    ),
+                    messages.ERROR,
+                )
+                continue
             try:
                 if grant.pk is None:
                     new_grant = grant_role(
-                        form.instance,
+                        person,
                         data["role"],
                         by=request.user,
                         starts_on=data["starts_on"],
@@ -210,6 +260,11 @@ class PersonAdmin(admin.ModelAdmin):
     def pause(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
         for person in queryset:
             set_involvement_status(person, PersonStatus.PAUSED, by=request.user)
+
+    @admin.action(description=_("Mark as withdrawn (stopped taking part)"), permissions=["change"])
+    def withdraw(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        for person in queryset:
+            set_involvement_status(person, PersonStatus.WITHDRAWN, by=request.user)
 
     @admin.action(description=_("Resume involvement"), permissions=["change"])
     def resume(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
@@ -247,6 +302,14 @@ class UserAdmin(DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email"]
     readonly_fields = ["person", "last_login", "date_joined"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # People change their own sign-in email (re-authentication and verification, by allauth);
+        # editing it here would leave allauth's verified address behind.
+        if obj is not None:
+            return [*self.readonly_fields, "email"]
+        return self.readonly_fields
+
     fieldsets = [
         (None, {"fields": ["email", "person"]}),
         (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),

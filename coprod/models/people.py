@@ -59,7 +59,7 @@ class Person(models.Model):
         blank=True,
         help_text=_("The name other people see. It can be a made-up name."),
     )
-    generated_name = models.CharField(max_length=40, editable=False, db_index=True)
+    generated_name = models.CharField(max_length=40, editable=False, unique=True)
     # Restricted (finance): only where payment needs it.
     legal_name = EncryptedTextField(_("legal name"), blank=True)
     pronouns = models.CharField(_("pronouns"), max_length=40, blank=True)
@@ -180,7 +180,11 @@ class UserManager(BaseUserManager["User"]):
         if not email:
             raise ValueError("An email address is required.")
         if "person" not in extra:
-            extra["person"] = Person.objects.create(generated_name=new_generated_name())
+            # The one door for new people (generated name, default safe-contact preferences);
+            # imported here because services import this module.
+            from coprod.services.people import create_person
+
+            extra["person"] = create_person()
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         if password:
             user.set_password(password)

@@ -8,7 +8,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coprod.enums import ConsentPurpose
+from coprod.enums import ConsentPurpose, HoldReason
 from coprod.models import ConsentRecord, ConsentText, Person, User
 from coprod.selectors import current_consent_text
 
@@ -41,9 +41,13 @@ def give_consent(person: Person, purpose: ConsentPurpose | str, *, by: User) -> 
 
 @transaction.atomic
 def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: User) -> int:
-    """Withdraw consent for `purpose`; it takes effect at once (messages not yet sent are held).
+    """Withdraw consent for `purpose`; it takes effect at once: withdrawing consent to be contacted
+    holds every general message not yet sent.
 
-    Side effects: sets `withdrawn_at` on the active record (audited). Returns how many changed."""
+    Side effects: sets `withdrawn_at` on the active record (audited); may hold queued messages.
+    Returns how many records changed."""
+    from coprod.services.notifications import hold_queued_notifications
+
     changed = 0
     for record in ConsentRecord.objects.select_for_update().filter(
         person=person, purpose=purpose, withdrawn_at__isnull=True
@@ -51,6 +55,8 @@ def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: User)
         record.withdrawn_at = timezone.now()
         record.save(update_fields=["withdrawn_at"])
         changed += 1
+    if purpose == ConsentPurpose.CONTACT:
+        hold_queued_notifications(person, reason=HoldReason.NO_CONTACT_CONSENT)
     return changed
 
 

@@ -13,6 +13,7 @@ from coprod.models import Person, SafeContactPreferences, User, london_today
 # How long a confirmation of safe-contact details lasts before the person is asked again.
 RECONFIRM_AFTER = timedelta(days=182)
 
+# What a person changes about themself in the portal.
 EDITABLE_FIELDS = (
     "channels",
     "safe_times",
@@ -22,6 +23,8 @@ EDITABLE_FIELDS = (
     "support_worker",
     "safety_notes",
 )
+# Staff (engagement, in the admin) may also set when the person must next confirm.
+STAFF_FIELDS = (*EDITABLE_FIELDS, "reconfirm_by")
 
 
 @transaction.atomic
@@ -35,7 +38,7 @@ def update_safe_contact(
     messages that the new preferences allow."""
     from coprod.services.notifications import release_held_notifications
 
-    unknown = set(changes) - set(EDITABLE_FIELDS)
+    unknown = set(changes) - set(STAFF_FIELDS)
     if unknown:
         raise ValueError(f"Not safe-contact fields: {sorted(unknown)}")
     prefs, _created = SafeContactPreferences.objects.select_for_update().get_or_create(

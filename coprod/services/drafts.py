@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.http import QueryDict
+from django.utils import timezone
 
 from coprod.models import FormDraft, User
 
-# Never kept in a draft: secrets and the CSRF token.
-_SKIPPED = ("csrfmiddlewaretoken", "password", "token", "code", "otp")
+# Never kept in a draft: secrets and the CSRF token (matched as whole words of the field name, so
+# a "postcode" field is kept and a "password1" or "otp_code" field is not).
+_SECRET_WORDS = frozenset({"csrfmiddlewaretoken", "password", "token", "code", "otp", "secret"})
+# A draft nobody came back for is deleted after this long.
+DRAFT_LIFETIME = timedelta(days=30)
+
+
+def _is_secret(key: str) -> bool:
+    words = key.lower().replace("-", "_").split("_")
+    return any(word.rstrip("0123456789") in _SECRET_WORDS for word in words)
 
 
 def save_draft(
@@ -17,11 +28,7 @@ def save_draft(
 
     Side effects: saves a FormDraft, unless nothing worth keeping was typed."""
     items = data.lists() if isinstance(data, QueryDict) else data.items()
-    kept = {
-        key: list(values)
-        for key, values in items
-        if not any(part in key.lower() for part in _SKIPPED)
-    }
+    kept = {key: list(values) for key, values in items if not _is_secret(key)}
     if not kept:
         return None
     draft, _created = FormDraft.objects.update_or_create(
@@ -42,3 +49,13 @@ def take_draft(user: User, *, path: str) -> QueryDict | None:
         data.setlist(key, values)
     draft.delete()
     return data
+
+
+def delete_stale_drafts() -> int:
+    """Delete drafts older than DRAFT_LIFETIME (run daily): nobody keeps form input for ever.
+
+    Side effects: deletes FormDrafts. Returns how many."""
+    deleted, _by_model = FormDraft.objects.filter(
+        saved_at__lt=timezone.now() - DRAFT_LIFETIME
+    ).delete()
+    return deleted

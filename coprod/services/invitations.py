@@ -49,9 +49,11 @@ def create_invitation(
         person = create_person(chosen_name=chosen_name)
     elif person.login is not None:
         raise ValidationError(_("This person already has an account."))
-    Invitation.objects.filter(person=person, status=InvitationStatus.PENDING).update(
-        status=InvitationStatus.REVOKED
-    )
+    for older in Invitation.objects.select_for_update().filter(
+        person=person, status=InvitationStatus.PENDING
+    ):
+        older.status = InvitationStatus.REVOKED
+        older.save(update_fields=["status"])
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         person=person,
@@ -101,15 +103,17 @@ def replace_invitation_link(
     return link
 
 
+@transaction.atomic
 def revoke_invitation(invitation: Invitation, *, by: User) -> Invitation:
     """Cancel a pending invitation: its link stops working at once.
 
     Side effects: saves the Invitation (audited)."""
-    Invitation.objects.filter(pk=invitation.pk, status=InvitationStatus.PENDING).update(
-        status=InvitationStatus.REVOKED
-    )
-    invitation.refresh_from_db()
-    return invitation
+    locked = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if locked.status == InvitationStatus.PENDING:
+        locked.status = InvitationStatus.REVOKED
+        locked.save(update_fields=["status"])
+    invitation.status = locked.status
+    return locked
 
 
 def find_usable_invitation(token: str) -> Invitation | None:
@@ -128,15 +132,13 @@ def accept_invitation(token: str, *, password: str) -> User:
 
     Side effects: marks the Invitation accepted; saves a User and a verified EmailAddress; grants
     the invited role (granted by the sender) unless the person holds it already."""
-    now = timezone.now()
-    claimed = Invitation.objects.filter(
-        token_hash=hash_token(token), status=InvitationStatus.PENDING, expires_at__gt=now
-    ).update(status=InvitationStatus.ACCEPTED, accepted_at=now)
-    if not claimed:
+    # The row lock makes the link work once even when it is opened twice at the same moment.
+    invitation = Invitation.objects.select_for_update().filter(token_hash=hash_token(token)).first()
+    if invitation is None or not invitation.is_usable:
         raise ValidationError(_("This link has expired or has already been used."))
-    invitation = Invitation.objects.select_related("person", "invited_by").get(
-        token_hash=hash_token(token)
-    )
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["status", "accepted_at"])
     user = create_user_for_person(
         invitation.person, email=invitation.email, password=password, email_verified=True
     )

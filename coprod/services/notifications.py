@@ -317,6 +317,19 @@ def dispatch_due_notifications(*, now: datetime | None = None) -> int:
     return sum(deliver_notification(pk, now=now) == NotificationStatus.SENT for pk in due)
 
 
+def hold_queued_notifications(person: Person, *, reason: HoldReason) -> int:
+    """Hold every general message to `person` that is still waiting to go, at once (pausing,
+    withdrawing, or withdrawing consent to be contacted). A message already being sent is left
+    to `deliver_notification`, which checks again before sending.
+
+    Side effects: saves the Notifications as held with `reason`. Returns how many."""
+    return Notification.objects.filter(
+        person=person,
+        category=NotificationCategory.GENERAL,
+        status=NotificationStatus.QUEUED,
+    ).update(status=NotificationStatus.HELD, hold_reason=reason)
+
+
 def release_held_notifications(person: Person) -> int:
     """Re-queue this person's held messages that their status and preferences now allow.
 

@@ -6,11 +6,11 @@ from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coprod.enums import ContactChannel, PersonStatus, Role, RoleGrantSource
+from coprod.enums import ContactChannel, HoldReason, PersonStatus, Role, RoleGrantSource
 from coprod.models import Person, SafeContactPreferences, User
 from coprod.models.people import new_generated_name
 
@@ -30,9 +30,21 @@ def create_person(*, chosen_name: str = "", **fields: Any) -> Person:
     (email only, neutral wording, not yet confirmed).
 
     Side effects: saves a Person and its SafeContactPreferences (both audited)."""
-    person = Person(chosen_name=chosen_name.strip(), generated_name=new_generated_name(), **fields)
-    person.full_clean()
-    person.save()
+    return _save_new_person(Person(chosen_name=chosen_name.strip(), **fields))
+
+
+def _save_new_person(person: Person) -> Person:
+    person.full_clean(exclude=["generated_name"])
+    for attempt in range(5):
+        person.generated_name = new_generated_name()
+        try:
+            with transaction.atomic():
+                person.save()
+            break
+        except IntegrityError:
+            # Two people were given the same generated name at the same moment: draw again.
+            if attempt == 4:
+                raise
     SafeContactPreferences.objects.create(person=person, channels=[ContactChannel.EMAIL])
     return person
 
@@ -94,8 +106,12 @@ def set_involvement_status(person: Person, status: PersonStatus, *, by: User | N
     Pausing or withdrawing holds every message that is not about security and hides the person
     from selection lists at once. Resuming releases held messages that may now be sent.
 
-    Side effects: saves the Person (audited); on resume, re-queues held messages."""
-    from coprod.services.notifications import release_held_notifications
+    Side effects: saves the Person (audited); on pause or withdrawal, holds their queued
+    messages; on resume, re-queues held messages."""
+    from coprod.services.notifications import (
+        hold_queued_notifications,
+        release_held_notifications,
+    )
 
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.status == status:
@@ -106,6 +122,11 @@ def set_involvement_status(person: Person, status: PersonStatus, *, by: User | N
     person.status, person.status_changed_at = locked.status, locked.status_changed_at
     if status == PersonStatus.ACTIVE:
         release_held_notifications(locked)
+    else:
+        hold_queued_notifications(
+            locked,
+            reason=HoldReason.PAUSED if status == PersonStatus.PAUSED else HoldReason.WITHDRAWN,
+        )
     return locked
 
 
@@ -116,11 +137,7 @@ def save_person_record(person: Person, *, by: User) -> Person:
 
     Side effects: saves the Person (audited); a new person gets default safe-contact preferences."""
     if person.pk is None:
-        person.generated_name = new_generated_name()
-        person.full_clean()
-        person.save()
-        SafeContactPreferences.objects.create(person=person, channels=[ContactChannel.EMAIL])
-        return person
+        return _save_new_person(person)
     person.full_clean()
     person.save()
     return person

@@ -422,3 +422,62 @@ def test_published_consent_text_cannot_be_changed_in_admin(client):
     assert 'name="body"' not in page.content.decode()
     assert response.status_code == 403
     assert ConsentText.objects.get(pk=text.pk).body == text.body
+
+
+def test_safe_contact_changed_in_the_admin_releases_messages_it_now_allows(
+    client, django_capture_on_commit_callbacks, mailoutbox
+):
+    from coprod.services.notifications import queue_notification
+    from tests.factories.core import make_reachable_person
+
+    person = make_reachable_person(email="sam@example.org", channels=["phone"])
+    held = queue_notification(person, kind="test_message", key="admin-release")
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+    data = form_data(client.get(change_url(person)), "person_form")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            change_url(person), {**data, "safe_contact-0-channels": ["phone", "email"]}
+        )
+
+    held.refresh_from_db()
+    assert response.status_code == 302
+    assert SafeContactPreferences.objects.get(person=person).channels == ["phone", "email"]
+    assert held.status == "sent"
+    assert [message.to for message in mailoutbox] == [["sam@example.org"]]
+
+
+def test_changing_an_existing_role_other_than_its_end_is_refused_with_a_message(client):
+    person = make_person(roles=[Role.PRACTITIONER])
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+    data = form_data(client.get(change_url(person)), "person_form")
+
+    response = client.post(
+        change_url(person), {**data, "role_grants-0-role": Role.POLICYMAKER}, follow=True
+    )
+
+    messages = [str(message) for message in response.context["messages"]]
+    assert list(RoleGrant.objects.filter(person=person).values_list("role", flat=True)) == [
+        Role.PRACTITIONER
+    ]
+    assert messages[0].startswith("Only the end date of an existing role can change.")
+
+
+def test_withdraw_action_marks_people_withdrawn(client):
+    person = make_person()
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    run_action(client, "withdraw", person)
+
+    assert Person.objects.get(pk=person.pk).status == PersonStatus.WITHDRAWN
+
+
+def test_sign_in_email_cannot_be_edited_in_the_admin(client):
+    user = make_user(email="kept@example.org")
+    admin = make_staff(StaffGroup.ENGAGEMENT, is_superuser=True)
+    client.force_login(admin)
+
+    page = client.get(f"/admin/coprod/user/{user.pk}/change/")
+
+    assert 'name="email"' not in page.content.decode()
+    assert "kept@example.org" in page.content.decode()

@@ -135,3 +135,30 @@ def test_database_allows_one_active_consent_per_purpose():
         ConsentRecord.objects.create(person=person, text=text, purpose="contact")
 
     assert ConsentRecord.objects.filter(person=person, withdrawn_at__isnull=True).count() == 1
+
+
+@pytest.mark.django_db
+def test_withdraw_contact_consent_holds_queued_messages_at_once_but_not_account_emails():
+    person = make_reachable_person()
+    general = queue_notification(person, kind="test_message", key="k1")
+    other_purpose = make_reachable_person(email="other@example.org")
+    untouched = queue_notification(other_purpose, kind="test_message", key="k2")
+
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+
+    general.refresh_from_db()
+    untouched.refresh_from_db()
+    assert (general.status, general.hold_reason) == ("held", HoldReason.NO_CONTACT_CONSENT)
+    assert untouched.status == NotificationStatus.QUEUED
+
+
+@pytest.mark.django_db
+def test_withdraw_other_consent_leaves_queued_messages_alone():
+    person = make_reachable_person()
+    give_consent(person, ConsentPurpose.TAKING_PART, by=None)
+    notification = queue_notification(person, kind="test_message", key="k1")
+
+    withdraw_consent(person, ConsentPurpose.TAKING_PART, by=None)
+
+    notification.refresh_from_db()
+    assert notification.status == NotificationStatus.QUEUED

@@ -5,7 +5,7 @@ from django.db import connection
 from django.http import QueryDict
 
 from coprod.models import FormDraft
-from coprod.services.drafts import save_draft, take_draft
+from coprod.services.drafts import delete_stale_drafts, save_draft, take_draft
 from tests.factories import make_user
 
 PATH = "/portal/profile/"
@@ -98,3 +98,29 @@ def test_draft_data_is_encrypted_at_rest():
 
     assert "BSL" not in raw
     assert "access_needs" not in raw
+
+
+@pytest.mark.django_db
+def test_save_draft_keeps_fields_whose_names_only_contain_a_secret_word():
+    user = make_user()
+
+    draft = save_draft(
+        user, path=PATH, data=form_data(postcode="AB1 2CD", password2="x", api_token="y")
+    )
+
+    assert FormDraft.objects.get(pk=draft.pk).data == {"postcode": ["AB1 2CD"]}
+
+
+@pytest.mark.django_db
+def test_delete_stale_drafts_removes_only_drafts_older_than_30_days(time_machine):
+    user = make_user()
+    time_machine.move_to("2026-01-01 12:00 +00:00")
+    save_draft(user, path="/portal/old/", data=form_data(chosen_name="Old"))
+    time_machine.move_to("2026-01-25 12:00 +00:00")
+    save_draft(user, path="/portal/recent/", data=form_data(chosen_name="Recent"))
+    time_machine.move_to("2026-02-05 12:00 +00:00")
+
+    deleted = delete_stale_drafts()
+
+    assert deleted == 1
+    assert list(FormDraft.objects.values_list("path", flat=True)) == ["/portal/recent/"]

@@ -267,3 +267,21 @@ def test_replace_invitation_link_refuses_an_accepted_invitation(staff):
         replace_invitation_link(invitation, by=staff, send_email=False, base_url=BASE_URL)
 
     assert Invitation.objects.get(pk=invitation.pk).token_hash == invitation.token_hash
+
+
+@pytest.mark.django_db
+def test_revoke_and_accept_are_in_the_audit_trail(staff):
+    from auditlog.models import LogEntry
+
+    cancelled, _link = invite(staff, email="first@example.org")
+    revoke_invitation(cancelled, by=staff)
+    accepted, link = invite(staff, email="second@example.org")
+
+    accept_invitation(token_of(link), password="a long enough passphrase")
+
+    def status_changes(invitation):
+        entries = LogEntry.objects.get_for_object(invitation).filter(action=LogEntry.Action.UPDATE)
+        return [entry.changes["status"] for entry in entries]
+
+    assert status_changes(cancelled) == [["pending", "revoked"]]
+    assert status_changes(accepted) == [["pending", "accepted"]]

@@ -176,3 +176,36 @@ def test_restricted_person_fields_are_encrypted_at_rest():
     assert all(raw), "every restricted column holds a value"
     reloaded = Person.objects.get(pk=person.pk)
     assert {field: getattr(reloaded, field) for field in secrets} == secrets
+
+
+@pytest.mark.django_db
+def test_set_involvement_status_pause_marks_queued_messages_held_at_once():
+    person = make_reachable_person()
+    notification = queue_notification(person, kind="test_message", key="k1")
+
+    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.hold_reason) == ("held", HoldReason.PAUSED)
+    assert notification.attempts == 0
+
+
+@pytest.mark.django_db
+def test_user_created_through_the_manager_gets_a_person_with_safe_contact_defaults():
+    user = User.objects.create_superuser("admin@example.org", "a long admin passphrase")
+
+    prefs = SafeContactPreferences.objects.get(person=user.person)
+    assert user.person.generated_name.startswith("Member ")
+    assert prefs.channels == ["email"]
+
+
+@pytest.mark.django_db
+def test_create_person_draws_another_name_when_the_generated_one_was_just_taken(monkeypatch):
+    first = create_person()
+    names = iter([first.generated_name, "Member 5678"])
+    monkeypatch.setattr("coprod.services.people.new_generated_name", lambda: next(names))
+
+    second = create_person()
+
+    assert second.generated_name == "Member 5678"
+    assert Person.objects.filter(generated_name=first.generated_name).count() == 1

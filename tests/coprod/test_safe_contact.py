@@ -47,7 +47,7 @@ def test_update_safe_contact_without_confirm_keeps_dates():
 @pytest.mark.parametrize(
     ("changes", "error"),
     [
-        ({"reconfirm_by": date(2099, 1, 1)}, ValueError),
+        ({"confirmed_at": None}, ValueError),
         ({"message_detail": "everything"}, ValidationError),
     ],
     ids=["not-editable", "bad-choice"],
