@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import AUTHENTICATION_METHODS_SESSION_KEY
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.http import HttpRequest
@@ -41,6 +42,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")
+
+    def login(self, request: HttpRequest, user: User) -> None:
+        """A password typed seconds ago is as fresh as typing it again: mark it as a
+        re-authentication, so a new staff member sent straight to TOTP set-up is not asked for it
+        twice. allauth still asks again once ACCOUNT_REAUTHENTICATION_TIMEOUT has passed."""
+        super().login(request, user)
+        records = request.session.get(AUTHENTICATION_METHODS_SESSION_KEY)
+        if isinstance(records, list):
+            for record in records:
+                if record.get("method") == "password":
+                    record["reauthenticated"] = True
+            request.session[AUTHENTICATION_METHODS_SESSION_KEY] = records
 
 
 class MFAAdapter(DefaultMFAAdapter):

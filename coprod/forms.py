@@ -68,7 +68,7 @@ class ProfileForm(forms.ModelForm):
             Field.text("pronouns", field_width=10),
             Field.text("preferred_language", field_width=20),
             Field.checkbox("needs_interpreter"),
-            Field.textarea("access_needs"),
+            Field.textarea("access_needs", rows=4),
         )
 
     def clean_chosen_name(self) -> str:
@@ -151,7 +151,7 @@ class SafeContactForm(forms.Form):
             Field.radios("voicemail_ok", legend_size=Size.SMALL, inline=True),
             Field.radios("message_detail", legend_size=Size.SMALL),
             Field.radios("person_initiates_only", legend_size=Size.SMALL, inline=True),
-            Field.textarea("safety_notes"),
+            Field.textarea("safety_notes", rows=3),
         )
 
     def clean(self) -> dict[str, Any]:
@@ -342,4 +342,4 @@ class HandleMessageForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper = _helper(_("Mark as handled"), Field.textarea("note"))
+        self.helper = _helper(_("Mark as handled"), Field.textarea("note", rows=3))

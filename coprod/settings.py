@@ -199,8 +199,14 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http" if DEBUG else "https"
 ACCOUNT_ADAPTER = "coprod.adapters.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "coprod.account_forms.LoginForm",
+    "signup": "coprod.account_forms.SignupForm",
+    "reset_password": "coprod.account_forms.ResetPasswordForm",
+}
 ACCOUNT_RATE_LIMITS = {
-    # allauth's defaults plus a tighter per-account limit on failed sign-ins.
+    # Stated here rather than left to allauth's default: after 5 failed sign-ins an account is
+    # locked for 5 minutes, and one address may fail 10 times a minute.
     "login_failed": "10/m/ip,5/300s/key",
 }
 MFA_ADAPTER = "coprod.adapters.MFAAdapter"

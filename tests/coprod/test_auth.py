@@ -221,3 +221,38 @@ def test_admin_sign_in_page_goes_through_allauth(client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/?next=")
+
+
+def test_new_staff_member_sets_up_totp_without_typing_the_password_twice(client):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+
+    signed_in = sign_in(client, staff.email)
+    sent_to = client.get("/admin/")
+    setup = client.get(sent_to["Location"])
+
+    assert signed_in["Location"] == "/"
+    assert sent_to["Location"].startswith("/accounts/2fa/totp/activate/")
+    assert setup.status_code == 200
+    assert 'name="code"' in setup.content.decode()
+
+
+def test_totp_set_up_asks_for_the_password_again_after_five_minutes(client, time_machine):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    time_machine.move_to("2026-11-23 10:00 +00:00")
+    sign_in(client, staff.email)
+
+    time_machine.move_to("2026-11-23 10:06 +00:00")
+    setup = client.get("/accounts/2fa/totp/activate/")
+
+    assert setup["Location"].startswith("/accounts/reauthenticate/")
+
+
+def test_sign_in_with_nothing_typed_says_what_to_enter(client):
+    response = client.post("/accounts/login/", {"login": "", "password": ""})
+
+    page = response.content.decode()
+    assert response.context["form"].errors == {
+        "login": ["Enter your email address"],
+        "password": ["Enter your password"],
+    }
+    assert "placeholder=" not in page

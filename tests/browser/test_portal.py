@@ -1,0 +1,95 @@
+"""The participant portal in a real browser: axe at desktop and 320 px wide, before and after a
+form is sent with errors, and what axe cannot check (focus, sideways scrolling)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import Page
+
+from tests.browser.support import Tab
+
+pytestmark = pytest.mark.browser
+
+PORTAL_PAGES = {
+    "home": reverse("portal:home"),
+    "profile": reverse("portal:profile"),
+    "contact": reverse("portal:contact"),
+    "consents": reverse("portal:consents"),
+    "consent": reverse("portal:consent", kwargs={"purpose": "contact"}),
+    "involvement": reverse("portal:involvement"),
+    "messages": reverse("portal:messages"),
+    "support": reverse("portal:support"),
+}
+
+
+def _empty_display_name(page: Page) -> None:
+    page.fill("#id_chosen_name", "")
+
+
+def _no_channels_and_do_not_wait(page: Page) -> None:
+    for checkbox in page.locator("input[name=channels]").all():
+        checkbox.uncheck()
+    page.check("input[name=person_initiates_only][value=no]")
+
+
+def _no_answer(page: Page) -> None:
+    pass
+
+
+# Form page, how to get it wrong, and where each error summary link must take focus.
+INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
+    "profile": (_empty_display_name, ["id_chosen_name"]),
+    "contact": (_no_channels_and_do_not_wait, ["id_channels_1"]),
+    "consent": (_no_answer, ["id_answer_1"]),
+    "involvement": (_no_answer, ["id_confirm_1"]),
+}
+
+
+def _send_with_errors(tab: Tab, name: str) -> list[str]:
+    make_invalid, expected_targets = INVALID_FORMS[name]
+    tab.goto(PORTAL_PAGES[name])
+    make_invalid(tab.page)
+    with tab.page.expect_navigation():
+        tab.page.locator("#main-content form [type=submit]").click()
+    tab.assert_no_problems()
+    return expected_targets
+
+
+@pytest.mark.parametrize("name", PORTAL_PAGES)
+def test_portal_page_accessible(member_tab: Tab, name: str) -> None:
+    member_tab.set_viewport("320px")
+
+    member_tab.goto(PORTAL_PAGES[name])
+
+    assert member_tab.page.locator(".govuk-exit-this-page__button").is_visible()
+    member_tab.assert_accessible_at_every_viewport()
+
+
+@pytest.mark.parametrize("name", INVALID_FORMS)
+def test_portal_form_with_errors_accessible(member_tab: Tab, name: str) -> None:
+    member_tab.set_viewport("320px")
+
+    _send_with_errors(member_tab, name)
+
+    assert member_tab.page.title().startswith("Error:")
+    member_tab.assert_accessible_at_every_viewport()
+
+
+@pytest.mark.parametrize("name", INVALID_FORMS)
+def test_portal_error_summary_moves_focus(member_tab: Tab, name: str) -> None:
+    expected_targets = _send_with_errors(member_tab, name)
+
+    focused_on_load = member_tab.focused()
+    links = member_tab.error_summary_links()
+    focused_after_click = []
+    for href in links:
+        member_tab.page.locator(f'.govuk-error-summary__list a[href="{href}"]').click()
+        focused_after_click.append(member_tab.focused())
+
+    assert "govuk-error-summary" in focused_on_load["classes"]
+    assert links == [f"#{target}" for target in expected_targets]
+    assert [element["id"] for element in focused_after_click] == expected_targets
+    assert all(element["tag"] in {"input", "textarea", "select"} for element in focused_after_click)
