@@ -68,3 +68,25 @@ def require_env_or_skip(flag: str, reason: str) -> None:
     if os.environ.get(flag):
         pytest.fail(f"{reason} (and {flag} is set, so this must not be skipped)")
     pytest.skip(reason)
+
+
+def pytest_collection_modifyitems(config, items):
+    """Transactional tests (live server, real worker) empty every table when they end. Unless
+    they use serialized rollback, migration data (consent texts, staff groups, content types) is
+    gone for the tests after them, or comes back with clashing ids. Refuse them at collection."""
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = (
+            "transactional_db" in item.fixturenames
+            or "live_server" in item.fixturenames
+            or (marker is not None and marker.kwargs.get("transaction"))
+        )
+        serialized = "django_db_serialized_rollback" in item.fixturenames or (
+            marker is not None and marker.kwargs.get("serialized_rollback")
+        )
+        if transactional and not serialized:
+            raise pytest.UsageError(
+                f"{item.nodeid} uses a transactional database without serialized rollback: "
+                "request the `django_db_serialized_rollback` fixture or mark it "
+                "`django_db(transaction=True, serialized_rollback=True)`."
+            )

@@ -16,8 +16,8 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 from playwright.sync_api import Browser, BrowserContext
 
-from coprod.enums import ConsentPurpose, Role
-from coprod.models import ConsentText, User
+from coprod.enums import Role
+from coprod.models import User
 from coprod.services.people import create_person, create_user_for_person
 from coprod.services.roles import grant_role
 from tests.browser.support import CHROMIUM, DESKTOP, Tab
@@ -87,7 +87,9 @@ def shared_tab(shared_context: BrowserContext, live_server) -> Tab:
 
 
 @pytest.fixture
-def tab(shared_tab: Tab, shared_context: BrowserContext, transactional_db) -> Iterator[Tab]:
+def tab(
+    shared_tab: Tab, shared_context: BrowserContext, transactional_db, django_db_serialized_rollback
+) -> Iterator[Tab]:
     """The page, watched: any sub-resource answering 400 or more, any console error (a refused
     inline style or script under our CSP shows up there) and any script error fail the test."""
     shared_context.clear_cookies()
@@ -121,7 +123,7 @@ def sign_in(shared_context: BrowserContext, live_server) -> Callable[[User], Non
 
 
 @pytest.fixture
-def staff_user(transactional_db) -> User:
+def staff_user(transactional_db, django_db_serialized_rollback) -> User:
     """A member of staff without an authenticator app (MFA set-up not done yet)."""
     person = create_person(chosen_name="Sam Staff")
     return create_user_for_person(
@@ -141,12 +143,6 @@ def admin_user(staff_user: User) -> User:
 @pytest.fixture
 def member(staff_user: User) -> User:
     """A person with lived experience who has a verified login."""
-    # transactional_db empties the tables after each test, migration data included.
-    ConsentText.objects.get_or_create(
-        purpose=ConsentPurpose.CONTACT,
-        version=1,
-        defaults={"title": "Being contacted", "body": "We would like to contact you."},
-    )
     person = create_person(chosen_name="Ama")
     grant_role(person, Role.PWLE, by=staff_user)
     return create_user_for_person(
