@@ -25,6 +25,23 @@ STAFF_GROUPS = {
 VISITORS = ["anonymous", *PARTICIPANT_ROLES, "staff_no_mfa", *STAFF_GROUPS]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Make the database contents serialized at set-up visible to every connection.
+
+    Django keeps them on the connection object, and connections are per thread, or per context
+    when an event loop runs in the thread: Playwright's sync API runs one, so browser tests get a
+    connection of their own, without the contents, and their serialized rollback would silently
+    restore nothing (emptying migration data for every test after them)."""
+    from django.db import connections
+
+    for alias in connections:
+        connection = connections[alias]
+        contents = connection.__dict__.get("_test_serialized_contents")
+        if contents is not None:
+            type(connection)._test_serialized_contents = contents
+
+
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: without this they leak from one test to the next."""
