@@ -117,6 +117,7 @@ class StaffMFARequiredMiddleware:
             "mfa_download_recovery_codes",
             "healthz",
             "exit",
+            "set_language",
         }
     )
 

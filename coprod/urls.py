@@ -1,6 +1,8 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 
 from coprod.views import public
 
@@ -13,6 +15,8 @@ urlpatterns = [
     path("", public.home, name="home"),
     path("healthz/", public.healthz, name="healthz"),
     path("exit/", public.exit_page, name="exit"),
+    # Anyone may choose a language, before signing in too (the switcher shows once there are two).
+    path("language/", login_not_required(set_language), name="set_language"),
     path("invitations/<str:token>/", public.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),

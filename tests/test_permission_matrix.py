@@ -180,6 +180,12 @@ REPRESENTATIVE: dict[str, Entry] = {
         },
         path="/accounts/login/",
     ),
+    "language switch": Entry(
+        everyone("redirect to sign in page"),
+        path="/language/",
+        method="post",
+        data={"language": "en-gb", "next": "/accounts/login/"},
+    ),
     # Changing MFA needs a fresh password: a session from force_login is not fresh.
     "TOTP set-up": Entry(
         {"anonymous": LOGIN, **dict.fromkeys(VISITORS[1:], REAUTH)},
@@ -228,6 +234,7 @@ def check(response: Any, expected: int | str, settings: Any) -> None:
         EXIT: settings.COPROD_EXIT_URL,
         "redirect to admin sign in": reverse("admin:login"),
         "redirect home": "/",
+        "redirect to sign in page": "/accounts/login/",
         REAUTH: reverse("account_reauthenticate"),
     }
     if isinstance(expected, int):

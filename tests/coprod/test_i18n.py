@@ -34,3 +34,22 @@ def test_locale_middleware_is_on_and_language_is_english():
     assert "django.middleware.locale.LocaleMiddleware" in django_settings.MIDDLEWARE
     assert django_settings.LANGUAGE_CODE == "en-gb"
     assert django_settings.USE_I18N is True
+
+
+@pytest.mark.django_db
+def test_language_switcher_hidden_while_there_is_one_language(client):
+    page = client.get("/accounts/login/").content.decode()
+
+    assert 'name="language"' not in page
+
+
+@pytest.mark.django_db
+def test_language_switcher_shown_and_works_once_there_is_a_second_language(client, settings):
+    settings.LANGUAGES = [("en-gb", "English"), ("cy", "Cymraeg")]
+
+    page = client.get("/accounts/login/").content.decode()
+    response = client.post("/language/", {"language": "cy", "next": "/accounts/login/"})
+
+    assert '<option value="cy" lang="cy">Cymraeg</option>' in page
+    assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
+    assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
