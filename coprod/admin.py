@@ -187,11 +187,14 @@ class PersonAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method != "GET" or response.status_code != 200:
+            return response
         shown = self.restricted_fields(request)
         if may_see_contact_details(request.user):
             shown += ["safe_contact"]
-        person = self.get_object(request, object_id)
-        if request.method == "GET" and shown and person is not None and response.status_code == 200:
+        if shown:
+            # The page rendered it, so the object exists; one entry per page view.
+            person = response.context_data["original"]
             log_restricted_view(person, actor=request.user, fields=shown, context="admin")
         return response
 

@@ -45,8 +45,12 @@ def people_for_selection(role: Role | str, *, on: date | None = None) -> QuerySe
 # Consent -------------------------------------------------------------------------------------
 
 
+def _texts_newest_first(purpose: ConsentPurpose | str) -> QuerySet[ConsentText]:
+    return ConsentText.objects.published().filter(purpose=purpose).order_by("-version")
+
+
 def current_consent_text(purpose: ConsentPurpose | str) -> ConsentText | None:
-    return ConsentText.objects.published().filter(purpose=purpose).order_by("-version").first()
+    return _texts_newest_first(purpose).first()
 
 
 def current_consent_texts() -> dict[str, ConsentText]:
@@ -59,12 +63,11 @@ def current_consent_texts() -> dict[str, ConsentText]:
 
 def has_consent(person: Person, purpose: ConsentPurpose | str) -> bool:
     """Consent counts only for the current version of its text, and only until withdrawn."""
-    current = ConsentText.objects.published().filter(purpose=purpose).order_by("-version")
     return ConsentRecord.objects.filter(
         person=person,
         purpose=purpose,
         withdrawn_at__isnull=True,
-        text=Subquery(current.values("pk")[:1]),
+        text=Subquery(_texts_newest_first(purpose).values("pk")[:1]),
     ).exists()
 
 

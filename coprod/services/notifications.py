@@ -337,23 +337,23 @@ def release_held_notifications(person: Person) -> int:
     commit. Returns how many were released."""
     now = timezone.now()
     held = Notification.objects.filter(person=person, status=NotificationStatus.HELD)
-    if not held.exists():
+    # Ids only: the released messages' (encrypted) content is not needed here.
+    held_ids = list(held.values_list("pk", flat=True))
+    if not held_ids:
         return 0
     decision = decide_delivery(person, now=now)
     if decision.hold_reason:
         held.update(hold_reason=decision.hold_reason)
         return 0
-    released = list(held)
-    Notification.objects.filter(
-        pk__in=[notification.pk for notification in released], status=NotificationStatus.HELD
-    ).update(
-        status=NotificationStatus.QUEUED, hold_reason="", send_after=decision.send_after or now
+    send_after = decision.send_after or now
+    Notification.objects.filter(pk__in=held_ids, status=NotificationStatus.HELD).update(
+        status=NotificationStatus.QUEUED, hold_reason="", send_after=send_after
     )
-    for notification in released:
-        notification.status = NotificationStatus.QUEUED
-        notification.send_after = decision.send_after or now
-        _enqueue_if_due(notification)
-    return len(released)
+    for pk in held_ids:
+        _enqueue_if_due(
+            Notification(pk=pk, status=NotificationStatus.QUEUED, send_after=send_after)
+        )
+    return len(held_ids)
 
 
 def mark_notification_handled(notification: Notification, *, by: User, note: str) -> Notification:
