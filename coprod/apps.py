@@ -9,4 +9,11 @@ class CoprodConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from coprod import audit, checks  # noqa: F401  (registers audit models and system checks)
+        from django.contrib.auth.signals import user_logged_in
+
+        from coprod import audit, checks, doors  # noqa: F401  (audit models, system checks)
+        from coprod.middleware import record_sign_in_time
+
+        user_logged_in.connect(record_sign_in_time, dispatch_uid="coprod_sign_in_time")
+        # Every installed app's contributions (coprod.doors), read once at start-up.
+        doors.load_declarations()

@@ -14,15 +14,14 @@ from django.middleware.csrf import CsrfViewMiddleware
 from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
+from coprod.doors import draft_path
 from coprod.services.drafts import save_draft
 
 LAST_ACTIVITY_KEY = "coprod_last_activity"
+SIGNED_IN_AT_KEY = "coprod_signed_in_at"
 TIMED_OUT_KEY = "coprod_timed_out"
 # Write the activity time at most this often, so not every request saves the session.
 ACTIVITY_RESOLUTION = 30
-# Pages that bring a draft back (coprod.views.portal). Elsewhere (the admin, staff pages) a draft
-# would keep a copy of restricted data that nothing ever reads or deletes.
-DRAFT_PATH_PREFIXES = ("/portal/",)
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
@@ -44,11 +43,21 @@ def _passes_csrf_check(request: HttpRequest) -> bool:
     return CsrfViewMiddleware(probe).process_view(request, probe, (), {}) is None
 
 
-class IdleSessionTimeoutMiddleware:
-    """Sign out after a period without requests: 30 minutes for staff, 2 hours for everyone else.
+def record_sign_in_time(
+    sender: object, request: HttpRequest, user: object, **kwargs: object
+) -> None:
+    """Receiver of `user_logged_in`: the absolute session lifetime counts from here."""
+    request.session[SIGNED_IN_AT_KEY] = time.time()
 
-    A portal form posted after the timeout is kept as a server-side draft (coprod.services.drafts),
-    so signing in again brings back what was typed instead of losing it."""
+
+class IdleSessionTimeoutMiddleware:
+    """Sign out after a period without requests (30 minutes for staff, 2 hours for everyone else),
+    and after an absolute lifetime from sign-in whatever the activity (8 hours for staff, 12 for
+    everyone else).
+
+    A form posted after the timeout is kept as a server-side draft (coprod.services.drafts) when
+    its view declares `saves_draft_on_timeout` (coprod.doors), so signing in again brings back
+    what was typed instead of losing it."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -63,7 +72,16 @@ class IdleSessionTimeoutMiddleware:
                 if user.is_staff
                 else settings.COPROD_MEMBER_IDLE_TIMEOUT
             )
-            if last is not None and now - last > limit:
+            signed_in_at = request.session.get(SIGNED_IN_AT_KEY)
+            lifetime = (
+                settings.COPROD_STAFF_SESSION_LIFETIME
+                if user.is_staff
+                else settings.COPROD_MEMBER_SESSION_LIFETIME
+            )
+            if signed_in_at is None:
+                # A session from before the lifetime was recorded: count from now.
+                request.session[SIGNED_IN_AT_KEY] = signed_in_at = now
+            if (last is not None and now - last > limit) or now - signed_in_at > lifetime:
                 if _url_name(request) == "exit":
                     # "Exit this page" must always leave for the neutral site, never stop at
                     # the sign-in page.
@@ -76,12 +94,10 @@ class IdleSessionTimeoutMiddleware:
 
     def _time_out(self, request: HttpRequest) -> HttpResponse:
         path = request.path
-        if (
-            request.method == "POST"
-            and path.startswith(DRAFT_PATH_PREFIXES)
-            and _passes_csrf_check(request)
-        ):
-            save_draft(request.user, path=path, data=request.POST)
+        if request.method == "POST":
+            form_path = draft_path(request.path_info)
+            if form_path is not None and _passes_csrf_check(request):
+                save_draft(request.user, path=form_path, data=request.POST)
         logout(request)
         request.session[TIMED_OUT_KEY] = True
         login_url = reverse(settings.LOGIN_URL)

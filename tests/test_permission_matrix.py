@@ -1,149 +1,52 @@
-"""Every URL × every kind of visitor → the expected answer.
+"""Every URL of every app × every kind of visitor → the expected answer.
 
-`test_every_project_url_is_in_the_matrix` fails when a URL of our own apps has no entry here, so
-no page ships without its access rules being tested. Admin and allauth URLs have a few
-representative entries. For refused writes, the test also asserts that nothing changed.
+The entries live beside each app's tests (`tests/<app>/permission_matrix.py`, see tests/matrix.py);
+`test_every_project_url_is_in_the_matrix` fails when a URL of any of our apps has no entry in its
+app's module, so no page ships without its access rules being tested. Admin and allauth URLs
+have a few representative entries here. For refused writes, the test also asserts that nothing
+changed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from coprod.enums import NotificationStatus
-from coprod.models import Invitation, Notification, hash_token
-from tests.conftest import PARTICIPANT_ROLES, STAFF_GROUPS, VISITORS
-from tests.factories import InvitationFactory, NotificationFactory
-
-OWN_PACKAGES = ("coprod.", "partnerships.", "recruitment.", "funding.")
-LOGIN = "redirect to sign in"
-MFA = "redirect to MFA set-up"
-PORTAL = "redirect to portal"
-ADMIN = "redirect to admin"
-EXIT = "redirect to exit site"
-REAUTH = "redirect to re-authenticate"
-Expect = dict[str, int | str]
+from tests.matrix import (
+    ADMIN,
+    BASE_VISITORS,
+    EXIT,
+    LOGIN,
+    MFA,
+    OWN_APPS,
+    PARTICIPANT_ROLES,
+    PORTAL,
+    REAUTH,
+    STAFF_GROUPS,
+    Entry,
+    Expected,
+    Visit,
+    app_matrices,
+    everyone,
+)
 
 
 @dataclass
-class Entry:
-    expect: Expect
-    kwargs: Callable[[], dict[str, Any]] = dict
+class Representative:
+    """An admin or allauth page (not our code: a few examples, not every URL)."""
+
+    expect: dict[str, Expected]
+    path: str
     method: str = "get"
     data: dict[str, Any] = field(default_factory=dict)
-    # For writes: a snapshot of what must not change when the write is refused.
-    snapshot: Callable[[dict[str, Any]], Any] | None = None
-    path: str | None = None  # for representative admin/allauth entries
 
-
-def signed_in(status: int | str) -> Expect:
-    """Any signed-in person; staff are first sent to set up MFA if they have not."""
-    return {
-        "anonymous": LOGIN,
-        **dict.fromkeys(PARTICIPANT_ROLES, status),
-        "staff_no_mfa": MFA,
-        **dict.fromkeys(STAFF_GROUPS, status),
-    }
-
-
-def staff_page(
-    *,
-    engagement: int | str,
-    other_staff: int | str = 403,
-    participants: int | str = 403,
-) -> Expect:
-    return {
-        "anonymous": LOGIN,
-        **dict.fromkeys(PARTICIPANT_ROLES, participants),
-        "staff_no_mfa": MFA,
-        "staff_engagement": engagement,
-        **{group: other_staff for group in STAFF_GROUPS if group != "staff_engagement"},
-    }
-
-
-def everyone(status: int | str) -> Expect:
-    return dict.fromkeys(VISITORS, status)
-
-
-def invitation_kwargs() -> dict[str, Any]:
-    return {"pk": InvitationFactory().pk}
-
-
-def held_message_kwargs() -> dict[str, Any]:
-    notification = NotificationFactory(status=NotificationStatus.HELD, hold_reason="paused")
-    return {"pk": notification.pk}
-
-
-def invitation_state(kwargs: dict[str, Any]) -> Any:
-    return Invitation.objects.filter(pk=kwargs["pk"]).values_list("status", "token_hash").get()
-
-
-def notification_state(kwargs: dict[str, Any]) -> Any:
-    return Notification.objects.filter(pk=kwargs["pk"]).values_list("status", "handled_note").get()
-
-
-MATRIX: dict[str, Entry] = {
-    # Public.
-    "home": Entry(
-        {
-            "anonymous": LOGIN,
-            **dict.fromkeys(PARTICIPANT_ROLES, PORTAL),
-            "staff_no_mfa": MFA,
-            **dict.fromkeys(STAFF_GROUPS, ADMIN),
-        }
-    ),
-    "healthz": Entry(everyone(200)),
-    "exit": Entry(everyone(EXIT)),
-    "accept_invitation": Entry(
-        {**everyone(200), "staff_no_mfa": MFA},
-        kwargs=lambda: {"token": InvitationFactory(token_hash=hash_token("matrix")) and "matrix"},
-    ),
-    # Portal: a person's own records only.
-    "portal:home": Entry(signed_in(200)),
-    "portal:profile": Entry(signed_in(200)),
-    "portal:contact": Entry(signed_in(200)),
-    "portal:consents": Entry(signed_in(200)),
-    "portal:consent": Entry(signed_in(200), kwargs=lambda: {"purpose": "contact"}),
-    "portal:involvement": Entry(signed_in(200)),
-    "portal:messages": Entry(signed_in(200)),
-    "portal:support": Entry(signed_in(200)),
-    # Staff pages.
-    "staff:home": Entry(staff_page(engagement=200, other_staff=200)),
-    "staff:invitations": Entry(staff_page(engagement=200)),
-    "staff:invitation_create": Entry(staff_page(engagement=200)),
-    "staff:invitation_detail": Entry(
-        staff_page(engagement=200, other_staff=404, participants=404), kwargs=invitation_kwargs
-    ),
-    "staff:invitation_new_link": Entry(
-        staff_page(engagement=302, other_staff=404, participants=404),
-        kwargs=invitation_kwargs,
-        method="post",
-        data={"send_email": "no"},
-        snapshot=invitation_state,
-    ),
-    "staff:invitation_revoke": Entry(
-        staff_page(engagement=302, other_staff=404, participants=404),
-        kwargs=invitation_kwargs,
-        method="post",
-        snapshot=invitation_state,
-    ),
-    "staff:held_messages": Entry(staff_page(engagement=200)),
-    "staff:message_handle": Entry(
-        staff_page(engagement=302, other_staff=404, participants=404),
-        kwargs=held_message_kwargs,
-        method="post",
-        data={"note": "Phoned them on their safe number."},
-        snapshot=notification_state,
-    ),
-}
 
 # Representative entries for the admin and allauth (not enumerated: they are not our code).
-REPRESENTATIVE: dict[str, Entry] = {
-    "admin index": Entry(
+REPRESENTATIVE: dict[str, Representative] = {
+    "admin index": Representative(
         {
             "anonymous": "redirect to admin sign in",
             **dict.fromkeys(PARTICIPANT_ROLES, "redirect to admin sign in"),
@@ -152,7 +55,7 @@ REPRESENTATIVE: dict[str, Entry] = {
         },
         path="/admin/",
     ),
-    "admin people list": Entry(
+    "admin people list": Representative(
         {
             "anonymous": LOGIN,
             **dict.fromkeys(PARTICIPANT_ROLES, "redirect to admin sign in"),
@@ -161,7 +64,7 @@ REPRESENTATIVE: dict[str, Entry] = {
         },
         path="/admin/coprod/person/",
     ),
-    "admin invitations list": Entry(
+    "admin invitations list": Representative(
         {
             "anonymous": LOGIN,
             **dict.fromkeys(PARTICIPANT_ROLES, "redirect to admin sign in"),
@@ -171,7 +74,7 @@ REPRESENTATIVE: dict[str, Entry] = {
         },
         path="/admin/coprod/invitation/",
     ),
-    "sign in": Entry(
+    "sign in": Representative(
         {
             "anonymous": 200,
             **dict.fromkeys(PARTICIPANT_ROLES, "redirect home"),
@@ -180,51 +83,59 @@ REPRESENTATIVE: dict[str, Entry] = {
         },
         path="/accounts/login/",
     ),
-    "language switch": Entry(
+    "language switch": Representative(
         everyone("redirect to sign in page"),
         path="/language/",
         method="post",
         data={"language": "en-gb", "next": "/accounts/login/"},
     ),
     # Changing MFA needs a fresh password: a session from force_login is not fresh.
-    "TOTP set-up": Entry(
-        {"anonymous": LOGIN, **dict.fromkeys(VISITORS[1:], REAUTH)},
+    "TOTP set-up": Representative(
+        {"anonymous": LOGIN, **dict.fromkeys(list(BASE_VISITORS)[1:], REAUTH)},
         path="/accounts/2fa/totp/activate/",
     ),
 }
 
 
-def own_url_names() -> set[str]:
-    """Names of every URL whose view is our own code, namespaced like `portal:home`."""
-    names: set[str] = set()
+def own_url_names() -> dict[str, str]:
+    """Every URL whose view is our own code, namespaced like `portal:home`, → its app."""
+    names: dict[str, str] = {}
 
     def walk(patterns: list[Any], namespace: str) -> None:
         for pattern in patterns:
             if isinstance(pattern, URLResolver):
                 if pattern.namespace == "admin":
-                    continue  # the admin has representative entries below
+                    continue  # the admin has representative entries above
                 inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
                 walk(pattern.url_patterns, inner)
             elif isinstance(pattern, URLPattern):
-                module = getattr(pattern.callback, "__module__", "")
-                if module.startswith(OWN_PACKAGES):
+                app = getattr(pattern.callback, "__module__", "").split(".")[0]
+                if app in OWN_APPS:
                     assert pattern.name, f"{pattern.pattern} has no name"
-                    names.add(f"{namespace}{pattern.name}")
+                    names[f"{namespace}{pattern.name}"] = app
 
     walk(get_resolver().url_patterns, "")
     return names
 
 
-def test_every_project_url_is_in_the_matrix():
-    names = own_url_names()
+def test_every_project_url_is_in_its_apps_matrix():
+    urls = own_url_names()
+    matrices = app_matrices()
 
-    assert sorted(names - set(MATRIX)) == [], "URLs without permission expectations"
-    assert sorted(set(MATRIX) - names) == [], "expectations for URLs that do not exist"
-    for name, entry in MATRIX.items():
-        assert set(entry.expect) == set(VISITORS), f"{name} lacks a visitor"
+    for app in OWN_APPS:
+        expected = sorted(name for name, owner in urls.items() if owner == app)
+        declared = matrices[app].entries if app in matrices else {}
+        assert sorted(set(expected) - set(declared)) == [], f"{app}: URLs without expectations"
+        assert sorted(set(declared) - set(expected)) == [], f"{app}: entries for no URL"
 
 
-def check(response: Any, expected: int | str, settings: Any) -> None:
+def test_every_case_answers_for_every_kind_of_visitor():
+    for app, matrix in app_matrices().items():
+        for name, entry in matrix.cases():
+            assert set(entry.expect) == set(matrix.all_visitors()), f"{app}: {name} {entry.case}"
+
+
+def check(response: Any, expected: Expected, settings: Any) -> None:
     location = response.get("Location", "")
     targets = {
         LOGIN: reverse("account_login"),
@@ -244,18 +155,33 @@ def check(response: Any, expected: int | str, settings: Any) -> None:
         assert location.split("?")[0] == targets[expected]
 
 
-def run(entry: Entry, path: str, visitor: str, visitor_client: Any, settings: Any) -> None:
-    client, _user = visitor_client(visitor)
-    kwargs = {}
-    url = path
-    if entry.path is None:
-        kwargs = entry.kwargs()
-        url = reverse(path, kwargs=kwargs)
+def sign_in(client: Any, make_user: Any, kind: str) -> Visit:
+    user = make_user()
+    if user is not None:
+        client.force_login(user)
+    return Visit(kind, user)
+
+
+def matrix_cases() -> list[Any]:
+    cases = []
+    for app, matrix in app_matrices().items():
+        for name, entry in matrix.cases():
+            for kind in matrix.all_visitors():
+                label = f"{name}[{entry.case}]" if entry.case else name
+                cases.append(pytest.param(app, name, entry, kind, id=f"{label}-{kind}"))
+    return cases
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("app", "name", "entry", "kind"), matrix_cases())
+def test_permission_matrix(app, name, entry: Entry, kind, client, settings):
+    visit = sign_in(client, app_matrices()[app].all_visitors()[kind], kind)
+    kwargs = entry.build(visit)
     before = entry.snapshot(kwargs) if entry.snapshot else None
 
-    response = getattr(client, entry.method)(url, entry.data)
+    response = getattr(client, entry.method)(reverse(name, kwargs=kwargs), entry.data)
 
-    expected = entry.expect[visitor]
+    expected = entry.expect[kind]
     check(response, expected, settings)
     refused = expected not in (200, 302) or expected in (LOGIN, MFA)
     if entry.snapshot and refused:
@@ -263,16 +189,12 @@ def run(entry: Entry, path: str, visitor: str, visitor_client: Any, settings: An
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("visitor", VISITORS)
-@pytest.mark.parametrize("name", sorted(MATRIX))
-def test_permission_matrix(name, visitor, visitor_client, settings):
-    run(MATRIX[name], name, visitor, visitor_client, settings)
-
-
-@pytest.mark.django_db
-@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("kind", BASE_VISITORS)
 @pytest.mark.parametrize("name", sorted(REPRESENTATIVE))
-def test_permission_matrix_admin_and_allauth(name, visitor, visitor_client, settings):
+def test_permission_matrix_admin_and_allauth(name, kind, client, settings):
     entry = REPRESENTATIVE[name]
+    sign_in(client, BASE_VISITORS[kind], kind)
 
-    run(entry, entry.path, visitor, visitor_client, settings)
+    response = getattr(client, entry.method)(entry.path, entry.data)
+
+    check(response, entry.expect[kind], settings)

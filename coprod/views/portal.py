@@ -11,25 +11,18 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from coprod.doors import form_data_or_draft, saves_draft_on_timeout
 from coprod.enums import ConsentPurpose, PersonStatus
 from coprod.forms import ConsentAnswerForm, InvolvementForm, ProfileForm, SafeContactForm
 from coprod.models import SafeContactPreferences
 from coprod.selectors import (
-    attention_items_for_person,
     consent_states_for_person,
     messages_for_person,
+    things_to_do_for_person,
 )
 from coprod.services.consent import give_consent, withdraw_consent
 from coprod.services.contact import update_safe_contact
-from coprod.services.drafts import take_draft
 from coprod.services.people import set_involvement_status, update_profile
-
-
-def _bound_or_draft(request: HttpRequest) -> dict | None:
-    """POST data, or a draft saved when the session timed out on this page."""
-    if request.method == "POST":
-        return request.POST
-    return take_draft(request.user, path=request.path)
 
 
 @require_http_methods(["GET"])
@@ -38,14 +31,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "portal/home.html",
-        {"person": person, "attention": attention_items_for_person(person)},
+        {
+            "person": person,
+            "paused": person.status == PersonStatus.PAUSED,
+            "things_to_do": things_to_do_for_person(person),
+        },
     )
 
 
+@saves_draft_on_timeout
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     person = request.user.person
-    form = ProfileForm(_bound_or_draft(request), instance=person)
+    form = ProfileForm(form_data_or_draft(request), instance=person)
     if request.method == "POST" and form.is_valid():
         update_profile(person, by=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile is saved."))
@@ -53,13 +51,14 @@ def profile(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/profile.html", {"form": form, "person": person})
 
 
+@saves_draft_on_timeout
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     person = request.user.person
     prefs, _created = SafeContactPreferences.objects.select_related("support_worker").get_or_create(
         person=person
     )
-    form = SafeContactForm(_bound_or_draft(request), prefs=prefs)
+    form = SafeContactForm(form_data_or_draft(request), prefs=prefs)
     if request.method == "POST" and form.is_valid():
         update_safe_contact(person, by=request.user, confirm=True, **form.changes())
         messages.success(request, _("Thank you. Your contact preferences are saved and confirmed."))

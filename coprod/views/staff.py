@@ -1,27 +1,35 @@
 """Staff pages for the shared core: invitations and messages that need a person's attention.
 
-Every view needs staff with the named model permission (engagement group by default); objects
-are fetched through `_for_user` selectors, so what a user may not see is a 404."""
+Every view goes through the access door (coprod.permissions): a page for a kind of staff is a
+403 for anyone else; an object comes from a `_for_user` selector, so what a user may not see is a
+404, and an action they may not take on it is a 403."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.audit import log_restricted_view
 from coprod.enums import MessageDetail, NotificationCategory
 from coprod.forms import HandleMessageForm, InvitationForm, NewInvitationLinkForm
+from coprod.models import Invitation, User
 from coprod.permissions import (
+    get_object_for_user,
     is_staff_with,
     may_invite,
     may_manage_held_messages,
     may_see_contact_details,
+    require,
 )
-from coprod.selectors import held_notifications_for_user, invitations_for_user
+from coprod.selectors import (
+    held_notifications_for_user,
+    invitations_for_user,
+    staff_home_sections,
+)
 from coprod.services.invitations import (
     create_invitation,
     replace_invitation_link,
@@ -29,12 +37,9 @@ from coprod.services.invitations import (
 )
 from coprod.services.notifications import mark_notification_handled
 
-_LINK_KEY = "coprod_invitation_link_{}"
 
-
-def _require(allowed: bool) -> None:
-    if not allowed:
-        raise PermissionDenied
+def _may_change_invitation(user: User, invitation: Invitation) -> bool:
+    return may_invite(user)
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -43,27 +48,43 @@ def _base_url(request: HttpRequest) -> str:
 
 @require_http_methods(["GET"])
 def home(request: HttpRequest) -> HttpResponse:
-    _require(is_staff_with(request.user))
-    return render(
-        request,
-        "staff/home.html",
-        {
-            "may_invite": may_invite(request.user),
-            "may_manage": may_manage_held_messages(request.user),
-        },
-    )
+    require(request, is_staff_with(request.user))
+    return render(request, "staff/home.html", {"sections": staff_home_sections(request.user)})
 
 
 @require_http_methods(["GET"])
 def invitation_list(request: HttpRequest) -> HttpResponse:
-    _require(is_staff_with(request.user, "coprod.view_invitation"))
+    require(request, is_staff_with(request.user, "coprod.view_invitation"))
     invitations = invitations_for_user(request.user).order_by("-created_at")[:200]
     return render(request, "staff/invitation_list.html", {"invitations": invitations})
 
 
+def _invitation_page(
+    request: HttpRequest,
+    invitation: Invitation,
+    *,
+    link: str | None = None,
+    form: NewInvitationLinkForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The invitation's page. A new link is shown in this response only: it is never stored,
+    in the session, a cookie or the database (only its hash is)."""
+    return render(
+        request,
+        "staff/invitation_detail.html",
+        {
+            "invitation": invitation,
+            "link": link,
+            "may_change": may_invite(request.user),
+            "new_link_form": form or NewInvitationLinkForm(),
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 def invitation_create(request: HttpRequest) -> HttpResponse:
-    _require(may_invite(request.user))
+    require(request, may_invite(request.user))
     form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -80,40 +101,24 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            request.session[_LINK_KEY.format(invitation.pk)] = link
-            return redirect("staff:invitation_detail", pk=invitation.pk)
+            return _invitation_page(request, invitation, link=link)
     return render(request, "staff/invitation_form.html", {"form": form})
 
 
 @require_http_methods(["GET"])
 def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(invitations_for_user(request.user), pk=pk)
-    # The link is shown once, right after it was made; only its hash is stored.
-    link = request.session.pop(_LINK_KEY.format(invitation.pk), None)
-    return render(
-        request,
-        "staff/invitation_detail.html",
-        {
-            "invitation": invitation,
-            "link": link,
-            "may_change": may_invite(request.user),
-            "new_link_form": NewInvitationLinkForm(),
-        },
-    )
+    invitation = get_object_for_user(request, invitations_for_user, pk=pk)
+    return _invitation_page(request, invitation)
 
 
 @require_POST
 def invitation_new_link(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(invitations_for_user(request.user), pk=pk)
-    _require(may_invite(request.user))
+    invitation = get_object_for_user(
+        request, invitations_for_user, action=_may_change_invitation, pk=pk
+    )
     form = NewInvitationLinkForm(request.POST)
     if not form.is_valid():
-        return render(
-            request,
-            "staff/invitation_detail.html",
-            {"invitation": invitation, "link": None, "may_change": True, "new_link_form": form},
-            status=400,
-        )
+        return _invitation_page(request, invitation, form=form, status=400)
     try:
         link = replace_invitation_link(
             invitation,
@@ -123,15 +128,16 @@ def invitation_new_link(request: HttpRequest, pk: int) -> HttpResponse:
         )
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
-        request.session[_LINK_KEY.format(invitation.pk)] = link
-    return redirect("staff:invitation_detail", pk=invitation.pk)
+        return redirect("staff:invitation_detail", pk=invitation.pk)
+    invitation.refresh_from_db()
+    return _invitation_page(request, invitation, link=link)
 
 
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
-    invitation = get_object_or_404(invitations_for_user(request.user), pk=pk)
-    _require(may_invite(request.user))
+    invitation = get_object_for_user(
+        request, invitations_for_user, action=_may_change_invitation, pk=pk
+    )
     revoke_invitation(invitation, by=request.user)
     messages.success(request, _("The invitation is cancelled. Its link no longer works."))
     return redirect("staff:invitation_detail", pk=invitation.pk)
@@ -139,15 +145,20 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def held_messages(request: HttpRequest) -> HttpResponse:
-    _require(may_manage_held_messages(request.user))
+    require(request, may_manage_held_messages(request.user))
     items = held_notifications_for_user(request.user)[:200]
     return render(request, "staff/held_messages.html", {"items": items})
 
 
+def _may_handle_message(user: User, notification: object) -> bool:
+    return may_manage_held_messages(user)
+
+
 @require_http_methods(["GET", "POST"])
 def message_handle(request: HttpRequest, pk: int) -> HttpResponse:
-    notification = get_object_or_404(held_notifications_for_user(request.user), pk=pk)
-    _require(may_manage_held_messages(request.user))
+    notification = get_object_for_user(
+        request, held_notifications_for_user, action=_may_handle_message, pk=pk
+    )
     form = HandleMessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         mark_notification_handled(notification, by=request.user, note=form.cleaned_data["note"])

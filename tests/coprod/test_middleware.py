@@ -1,4 +1,5 @@
-"""Idle session timeout (with drafts of what was typed), and no caching of signed-in pages."""
+"""Idle timeout and absolute session lifetime (with drafts of what was typed, for the form views
+that declare it), and no caching of signed-in pages."""
 
 from __future__ import annotations
 
@@ -143,6 +144,72 @@ def test_admin_form_posted_after_timeout_is_not_kept(client):
 
     assert response["Location"].startswith("/accounts/login/?next=")
     assert FormDraft.objects.exists() is False
+
+
+def timed_out_post(client, path, data, *, kind="participant"):
+    user = make_visitor(kind)
+    start = time.time()
+    active_at(client, user, start, "/portal/" if kind == "participant" else "/staff/")
+    with time_machine.travel(start + 241 * MINUTE, tick=False):
+        response = client.post(path, data)
+    return user, response
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/portal/involvement/",  # a portal form that does not declare drafts
+        "/portal/no-such-page/",
+        "/portal/profile/" + "x" * 300,
+        "/staff/invitations/new/",
+    ],
+    ids=["undeclared-view", "unknown-path", "over-long-path", "staff-form"],
+)
+def test_post_after_timeout_keeps_a_draft_only_for_a_declared_form(client, path):
+    _user, response = timed_out_post(client, path, {"confirm": "yes", "chosen_name": "Typed"})
+
+    assert response["Location"].startswith("/accounts/login/?next=")
+    assert FormDraft.objects.exists() is False
+
+
+def test_one_draft_per_person_and_form_the_newest_wins(client):
+    user, _response = timed_out_post(client, "/portal/profile/", {"chosen_name": "First"})
+    active_at(client, user, time.time(), "/portal/")
+    with time_machine.travel(time.time() + 241 * MINUTE, tick=False):
+        client.post("/portal/%70rofile/", {"chosen_name": "Second"})
+
+    assert list(FormDraft.objects.values_list("path", "data")) == [
+        ("/portal/profile/", {"chosen_name": ["Second"]})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "path", "hours", "status"),
+    [
+        ("staff", "/staff/", 7.9, 200),
+        ("staff", "/staff/", 8.1, 302),
+        ("participant", "/portal/", 11.9, 200),
+        ("participant", "/portal/", 12.1, 302),
+    ],
+    ids=["staff-7.9h", "staff-8.1h", "participant-11.9h", "participant-12.1h"],
+)
+def test_session_ends_after_its_absolute_lifetime_however_active(client, kind, path, hours, status):
+    start = time.time()
+    active_at(client, make_visitor(kind), start, path)
+    # Active every 20 minutes, well inside the idle timeout, until just before the end.
+    moment = start
+    while moment + 20 * MINUTE < start + hours * 60 * MINUTE:
+        moment += 20 * MINUTE
+        with time_machine.travel(moment, tick=False):
+            assert client.get(path).status_code == 200
+
+    with time_machine.travel(start + hours * 60 * MINUTE, tick=False):
+        response = client.get(path)
+
+    assert response.status_code == status
+    if status == 302:
+        assert response["Location"].startswith("/accounts/login/?next=")
+        assert "_auth_user_id" not in client.session
 
 
 def test_exit_after_timeout_still_leaves_for_the_neutral_site(client, settings):

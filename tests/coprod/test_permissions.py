@@ -9,14 +9,16 @@ from django.views.generic import DetailView
 from guardian.shortcuts import assign_perm, remove_perm
 
 from coprod.enums import Role, StaffGroup
+from coprod.models import Notification
 from coprod.permissions import (
-    StaffPermissionMixin,
+    ObjectAccessMixin,
+    get_object_for_user,
     has_object_permission,
     may_see_contact_details,
     may_see_legal_name,
 )
-from coprod.selectors import invitations_for_user
-from tests.factories import InvitationFactory, make_staff, make_user
+from coprod.selectors import invitations_for_user, visible_to
+from tests.factories import InvitationFactory, NotificationFactory, make_staff, make_user
 
 
 @pytest.mark.django_db
@@ -87,60 +89,145 @@ def test_guardian_has_no_anonymous_user_row():
     assert "guardian.backends.ObjectPermissionBackend" in settings.AUTHENTICATION_BACKENDS
 
 
-class InvitationPage(StaffPermissionMixin, DetailView):
-    """A staff class-based view as later apps write them: selector first, then the action."""
+class InvitationPage(ObjectAccessMixin, DetailView):
+    """A class-based view as later apps write them: selector first, then the action."""
 
-    permission_required = ("coprod.view_invitation",)
-    object_permission = "coprod.change_invitation"
+    selector = invitations_for_user
+    action = "coprod.change_invitation"
     template_name = "staff/invitation_detail.html"
-
-    def get_queryset(self):
-        return invitations_for_user(self.request.user).filter(invited_by=self.request.user)
 
     def render_to_response(self, context, **kwargs):
         return HttpResponse(self.object.pk)
 
 
-def open_page(user, invitation):
+class StaffOnlyInvitationPage(InvitationPage):
+    page_allowed = staticmethod(lambda user: user.is_staff)
+
+
+def open_page(user, invitation, view=InvitationPage):
     request = RequestFactory().get("/")
     request.user = user
-    return InvitationPage.as_view()(request, pk=invitation.pk)
+    return view.as_view()(request, pk=invitation.pk)
 
 
 @pytest.mark.django_db
-def test_staff_mixin_shows_an_object_to_staff_allowed_to_act_on_it():
+def test_access_mixin_shows_an_object_to_staff_allowed_to_act_on_it():
     staff = make_staff(StaffGroup.ENGAGEMENT)
+    invitation = InvitationFactory()
 
-    response = open_page(staff, InvitationFactory(invited_by=staff))
+    response = open_page(staff, invitation)
 
-    assert response.status_code == 200
+    assert (response.status_code, response.content) == (200, str(invitation.pk).encode())
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["participant", "funding staff"])
-def test_staff_mixin_refuses_users_without_the_model_permission(kind):
+def test_access_mixin_hides_an_object_the_visitor_may_not_see(kind, caplog):
     user = make_user(roles=[Role.LEE]) if kind == "participant" else make_staff(StaffGroup.FUNDING)
 
-    with pytest.raises(PermissionDenied):
-        open_page(user, InvitationFactory(invited_by=user))
-
-
-@pytest.mark.django_db
-def test_staff_mixin_hides_an_object_the_selector_does_not_return():
-    staff = make_staff(StaffGroup.ENGAGEMENT)
-
     with pytest.raises(Http404):
-        open_page(staff, InvitationFactory())
+        open_page(user, InvitationFactory())
+
+    assert [r.getMessage() for r in caplog.records if r.name == "coprod.security"] == [
+        f"security event=access outcome=not_found user={user.pk} view=-"
+    ]
 
 
 @pytest.mark.django_db
-def test_staff_mixin_forbids_an_action_without_permission_unless_granted_on_the_object():
-    staff = make_staff(StaffGroup.FINANCE)
-    assign_perm("coprod.view_invitation", staff)
-    refused, granted = InvitationFactory(invited_by=staff), InvitationFactory(invited_by=staff)
-    assign_perm("coprod.change_invitation", staff, granted)
-    staff = type(staff).objects.get(pk=staff.pk)
+def test_access_mixin_shows_an_object_granted_to_a_participant_but_forbids_acting_on_it():
+    user = make_user(roles=[Role.LEE])
+    granted = InvitationFactory()
+    assign_perm("coprod.view_invitation", user, granted)
 
     with pytest.raises(PermissionDenied):
-        open_page(staff, refused)
-    assert open_page(staff, granted).status_code == 200
+        open_page(user, granted)
+
+
+@pytest.mark.django_db
+def test_access_mixin_lets_a_visitor_act_on_an_object_granted_for_that_action():
+    user = make_user(roles=[Role.LEE])
+    granted, other = InvitationFactory(), InvitationFactory()
+    assign_perm("coprod.view_invitation", user, granted)
+    assign_perm("coprod.view_invitation", user, other)
+    assign_perm("coprod.change_invitation", user, granted)
+
+    assert open_page(user, granted).status_code == 200
+    with pytest.raises(PermissionDenied):
+        open_page(user, other)
+
+
+@pytest.mark.django_db
+def test_access_mixin_checks_the_page_before_the_object():
+    user = make_user(roles=[Role.LEE])
+    granted = InvitationFactory()
+    assign_perm("coprod.view_invitation", user, granted)
+    assign_perm("coprod.change_invitation", user, granted)
+
+    with pytest.raises(PermissionDenied):
+        open_page(user, granted, view=StaffOnlyInvitationPage)
+
+
+def request_for(user):
+    request = RequestFactory().get("/")
+    request.user = user
+    return request
+
+
+@pytest.mark.django_db
+def test_get_object_for_user_is_the_same_door_for_function_views(caplog):
+    user = make_user(roles=[Role.LEE])
+    granted, hidden = InvitationFactory(), InvitationFactory()
+    assign_perm("coprod.view_invitation", user, granted)
+
+    found = get_object_for_user(request_for(user), invitations_for_user, pk=granted.pk)
+    with pytest.raises(Http404):
+        get_object_for_user(request_for(user), invitations_for_user, pk=hidden.pk)
+    with pytest.raises(PermissionDenied):
+        get_object_for_user(
+            request_for(user),
+            invitations_for_user,
+            action="coprod.change_invitation",
+            pk=granted.pk,
+        )
+
+    assert found == granted
+    assert [
+        r.getMessage().split(" ")[2] for r in caplog.records if r.name == "coprod.security"
+    ] == [
+        "outcome=not_found",
+        "outcome=refused",
+    ]
+
+
+@pytest.mark.django_db
+def test_visible_to_lets_owners_see_their_own_rows_only():
+    member = make_user(roles=[Role.PWLE])
+    own = NotificationFactory(person=member.person)
+    NotificationFactory()
+
+    seen = visible_to(member, Notification.objects.all(), owner="person")
+
+    assert list(seen) == [own]
+
+
+@pytest.mark.django_db
+def test_visible_to_gives_staff_of_the_right_group_every_row_and_others_none():
+    engagement, finance = make_staff(StaffGroup.ENGAGEMENT), make_staff(StaffGroup.FINANCE)
+    rows = [NotificationFactory(), NotificationFactory()]
+    everything = Notification.objects.order_by("pk")
+
+    seen_by_engagement = visible_to(
+        engagement, everything, staff_permission="coprod.view_notification"
+    )
+    seen_by_finance = visible_to(finance, everything, staff_permission="coprod.view_notification")
+
+    assert list(seen_by_engagement) == rows
+    assert list(seen_by_finance) == []
+
+
+@pytest.mark.django_db
+def test_visible_to_shows_nothing_to_an_inactive_login_even_its_own_rows():
+    member = make_user(roles=[Role.PWLE], is_active=False)
+    NotificationFactory(person=member.person)
+
+    assert list(visible_to(member, Notification.objects.all(), owner="person")) == []
