@@ -16,6 +16,7 @@ DEV_ENV = DJANGO_DEBUG=1 \
 
 run: install assets $(DEV)/field-encryption.key
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
+	$(DEV_ENV) $(PY) manage.py sync_periodic_tasks
 	$(DEV_ENV) $(PY) manage.py seed_demo
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 

@@ -7,7 +7,16 @@ from datetime import timedelta
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coprod.doors import AppDoors, Crontab, Periodic, PortalLink, StaffLink, ThingToDo
+from coprod import demo
+from coprod.doors import (
+    AppDoors,
+    Crontab,
+    DemoData,
+    Periodic,
+    PortalLink,
+    StaffLink,
+    ThingToDo,
+)
 from coprod.enums import ConsentPurpose
 from coprod.selectors import consent_outdated, contact_needs_confirming, held_message_count
 
@@ -84,4 +93,5 @@ DOORS = AppDoors(
             crontab=Crontab(minute="15", hour="3"),
         ),
     ],
+    demo_data=DemoData(seed=demo.seed),
 )

@@ -116,6 +116,15 @@ class Periodic:
 
 
 @dataclass(frozen=True)
+class DemoRun:
+    """What `seed_demo` hands each app's demo data: the scale (1 = the demo, 100 = about a
+    hundred times its volume, for measuring pages at a realistic size) and where to report."""
+
+    scale: int = 1
+    report: Callable[[str], None] = print
+
+
+@dataclass(frozen=True)
 class DemoData:
     """`seed(run)` creates this app's demo data; it must be safe to run again (it finds what is
     there and adds what is missing). `run.scale` multiplies the volume (bulk inserts, no per-row

@@ -1,26 +1,8 @@
-"""Periodic work is declared here, in one place (editable afterwards in the admin)."""
+"""Periodic work used to be created here. It is declared in code now (coprod/contributions.py)
+and put into django-celery-beat by `manage.py sync_periodic_tasks`; this migration stays, empty,
+so that the migration history is unchanged."""
 
 from django.db import migrations
-
-PERIODIC_TASKS = [
-    # (name, task, every N minutes)
-    ("Send due messages", "coprod.core.dispatch_due_notifications", 1),
-]
-
-
-def create_schedule(apps, schema_editor):
-    IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    for name, task, minutes in PERIODIC_TASKS:
-        schedule, _created = IntervalSchedule.objects.get_or_create(every=minutes, period="minutes")
-        PeriodicTask.objects.update_or_create(
-            name=name, defaults={"task": task, "interval": schedule, "enabled": True}
-        )
-
-
-def remove_schedule(apps, schema_editor):
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    PeriodicTask.objects.filter(name__in=[name for name, _task, _m in PERIODIC_TASKS]).delete()
 
 
 class Migration(migrations.Migration):
@@ -29,4 +11,4 @@ class Migration(migrations.Migration):
         ("django_celery_beat", "__latest__"),
     ]
 
-    operations = [migrations.RunPython(create_schedule, remove_schedule)]
+    operations = []

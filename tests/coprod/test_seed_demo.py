@@ -12,7 +12,7 @@ from django.core.management.base import CommandError
 
 from coprod import crypto
 from coprod.enums import Role, StaffGroup
-from coprod.management.commands.seed_demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from coprod.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 from coprod.models import ConsentRecord, Person, RoleGrant, SafeContactPreferences, User
 
 pytestmark = pytest.mark.django_db
