@@ -9,7 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account import forms as allauth_forms
+from allauth.account.adapter import get_adapter
 from django import forms
+from django.contrib.auth.hashers import make_password
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 MESSAGES = {
@@ -40,8 +43,22 @@ class SignupForm(allauth_forms.SignupForm):
         super().__init__(*args, **kwargs)
         _plain(self)
 
+    def try_save(self, request: HttpRequest) -> tuple[Any, HttpResponse | None]:
+        """Hash the password for an address that already has an account too, as creating one
+        does: hashing is most of the time a sign-up takes, so skipping it would show who is
+        registered. The hash is thrown away; allauth emails the owner instead."""
+        if self.account_already_exists:
+            make_password(self.cleaned_data["password1"])
+        return super().try_save(request)
+
 
 class ResetPasswordForm(allauth_forms.ResetPasswordForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _plain(self)
+
+    def save(self, request: HttpRequest, **kwargs: Any) -> str:
+        """An address with no account gets the same work as one with (and no email)."""
+        if not self.users:
+            get_adapter(request).rehearse_password_reset_mail(request, self.cleaned_data["email"])
+        return super().save(request, **kwargs)

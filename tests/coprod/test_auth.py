@@ -8,8 +8,11 @@ import time
 import pytest
 import time_machine
 from allauth.account.models import EmailAddress
-from django.contrib.auth.hashers import Argon2PasswordHasher
+from django.contrib.auth.hashers import Argon2PasswordHasher, MD5PasswordHasher
+from django.test import Client
+from django.test.signals import template_rendered
 
+from coprod import crypto
 from coprod.enums import (
     NotificationCategory,
     NotificationStatus,
@@ -23,6 +26,7 @@ from tests.factories.core import TEST_PASSWORD, make_staff, make_user, sign_in, 
 pytestmark = pytest.mark.django_db
 
 PASSPHRASE = "walnut harbour lantern"
+TOO_MANY_ATTEMPTS = "Too many failed login attempts. Try again later."
 
 
 def sign_up(client, django_capture_on_commit_callbacks, email, password=PASSPHRASE):
@@ -98,6 +102,73 @@ def test_sign_up_with_existing_email_gives_the_same_next_page_as_a_new_one(
     assert (again.status_code, again["Location"]) == (new.status_code, new["Location"])
     assert User.objects.filter(email__iexact=existing.email).count() == 1
     assert [m.to for m in mailoutbox] == [["new.person@example.org"], [existing.email]]
+
+
+class CountingHasher(MD5PasswordHasher):
+    """Counts the passwords hashed: hashing is what makes a sign-up slow."""
+
+    algorithm = "counting_md5"
+    hashed = 0
+
+    def encode(self, password, salt):
+        type(self).hashed += 1
+        return super().encode(password, salt)
+
+
+def test_sign_up_hashes_the_password_whether_or_not_the_address_has_an_account(
+    client, settings, django_capture_on_commit_callbacks
+):
+    settings.PASSWORD_HASHERS = ["tests.coprod.test_auth.CountingHasher"]
+    existing = make_user(roles=[Role.PWLE])
+
+    CountingHasher.hashed = 0
+    sign_up(client, django_capture_on_commit_callbacks, "new.person@example.org")
+    for_a_new_address = CountingHasher.hashed
+    CountingHasher.hashed = 0
+    sign_up(Client(), django_capture_on_commit_callbacks, existing.email)
+    for_an_existing_address = CountingHasher.hashed
+
+    assert (for_a_new_address, for_an_existing_address) == (1, 1)
+    assert User.objects.filter(email=existing.email).get().check_password(TEST_PASSWORD) is True
+
+
+@pytest.fixture
+def reset_work(monkeypatch):
+    """What one password-reset request does: templates rendered and values encrypted."""
+
+    def run(client, email):
+        rendered, encrypted = [], []
+        encrypt = crypto.encrypt
+        monkeypatch.setattr(crypto, "encrypt", lambda text: encrypted.append(text) or encrypt(text))
+        on_render = lambda sender, template, **kwargs: rendered.append(template.name)  # noqa: E731
+        template_rendered.connect(on_render)
+        try:
+            response = client.post("/accounts/password/reset/", {"email": email})
+        finally:
+            template_rendered.disconnect(on_render)
+        emails = [rendered_name for rendered_name in rendered if "/email/" in rendered_name]
+        return response, emails, len(encrypted)
+
+    return run
+
+
+def test_password_reset_does_the_same_work_for_known_and_unknown_addresses(
+    client, mailoutbox, reset_work
+):
+    user = make_user(roles=[Role.PWLE])
+
+    known, known_templates, known_encryptions = reset_work(client, user.email)
+    unknown, unknown_templates, unknown_encryptions = reset_work(Client(), "nobody@example.org")
+
+    assert known_templates == [
+        "account/email/password_reset_key_subject.txt",
+        "account/email/password_reset_key_message.txt",
+        "account/email/base_message.txt",
+    ]
+    assert (unknown_templates, unknown_encryptions) == (known_templates, known_encryptions)
+    assert known_encryptions >= 1
+    assert unknown["Location"] == known["Location"]
+    assert list(Notification.objects.values_list("person", flat=True)) == [user.person.pk]
 
 
 def test_sign_up_cannot_reach_portal_before_verifying(client, django_capture_on_commit_callbacks):
@@ -205,6 +276,54 @@ def test_four_failures_do_not_lock_the_account(client):
     response = sign_in(client, user.email, TEST_PASSWORD)
 
     assert response["Location"] == "/"
+
+
+PROXY_ADDRESS = "172.18.0.5"
+
+
+def sign_in_through_proxy(client, email, password, *, client_address):
+    """Sign in as Caddy forwards it: from the proxy's address, naming the client's."""
+    return client.post(
+        "/accounts/login/",
+        {"login": email, "password": password},
+        REMOTE_ADDR=PROXY_ADDRESS,
+        HTTP_X_FORWARDED_FOR=client_address,
+    )
+
+
+def test_failed_sign_ins_behind_the_proxy_lock_out_only_their_own_client(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    someone_else = make_user(roles=[Role.PWLE])
+    for attempt in range(10):
+        sign_in_through_proxy(
+            Client(), f"guess{attempt}@example.org", "wrong", client_address="203.0.113.7"
+        )
+
+    attacker_again = sign_in_through_proxy(
+        Client(), "guess@example.org", "wrong", client_address="203.0.113.7"
+    )
+    response = sign_in_through_proxy(
+        Client(), someone_else.email, TEST_PASSWORD, client_address="198.51.100.20"
+    )
+
+    assert TOO_MANY_ATTEMPTS in attacker_again.content.decode()
+    assert (response.status_code, response["Location"]) == (302, "/")
+
+
+def test_served_directly_a_forged_forwarded_for_does_not_dodge_the_limit(settings):
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 0
+    user = make_user(roles=[Role.PWLE])
+    for attempt in range(10):
+        sign_in_through_proxy(
+            Client(), f"guess{attempt}@example.org", "wrong", client_address=f"192.0.2.{attempt}"
+        )
+
+    response = sign_in_through_proxy(
+        Client(), user.email, TEST_PASSWORD, client_address="198.51.100.20"
+    )
+
+    assert response.status_code == 200
+    assert TOO_MANY_ATTEMPTS in response.content.decode()
 
 
 def test_production_hashes_passwords_with_argon2():

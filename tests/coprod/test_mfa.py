@@ -16,7 +16,14 @@ from coprod import crypto
 from coprod.adapters import MFAAdapter
 from coprod.enums import Role, StaffGroup
 from coprod.models import User
-from tests.factories.core import TEST_PASSWORD, TOTP_SECRET, make_staff, make_user, totp_code
+from tests.factories.core import (
+    TEST_PASSWORD,
+    TOTP_SECRET,
+    make_staff,
+    make_user,
+    sign_in,
+    totp_code,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -158,6 +165,39 @@ def test_adding_an_email_address_needs_reauthentication(client):
     assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
         user.email
     ]
+
+
+def test_participant_who_just_signed_in_must_reauthenticate_to_add_an_email(client):
+    user = make_user(roles=[Role.PWLE])
+    sign_in(client, user.email)
+
+    response = client.post("/accounts/email/", {"action_add": "", "email": "another@example.org"})
+
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/reauthenticate/?next=%2Faccounts%2Femail%2F",
+    )
+    assert list(EmailAddress.objects.filter(user=user).values_list("email", flat=True)) == [
+        user.email
+    ]
+
+
+def test_staff_who_just_signed_in_with_totp_must_reauthenticate_for_recovery_codes(client):
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    sign_in(client, staff.email)
+    with time_machine.travel(time.time(), tick=False):
+        client.post("/accounts/2fa/authenticate/", {"code": totp_code()})
+
+    response = client.get("/accounts/2fa/recovery-codes/generate/")
+
+    assert client.get("/admin/").status_code == 200  # fully signed in
+    assert (response.status_code, response["Location"]) == (
+        302,
+        "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2Fgenerate%2F",
+    )
+    assert Authenticator.objects.filter(
+        user=staff, type=Authenticator.Type.RECOVERY_CODES
+    ).exists() is False
 
 
 def test_changing_password_needs_the_current_password(client):
