@@ -1,4 +1,5 @@
-"""allauth's sign-in, sign-up and password-reset forms with plain-language messages.
+"""allauth's sign-in, sign-up, password-reset and MFA code forms: plain-language messages, the
+same work whether or not an address has an account, and lockouts logged as security events.
 
 The labels already say what each field is, so placeholders that repeat them are removed (screen
 readers would read both), and "This field is required." becomes a message that says what to do.
@@ -10,10 +11,13 @@ from typing import Any
 
 from allauth.account import forms as allauth_forms
 from allauth.account.adapter import get_adapter
+from allauth.mfa.base import forms as mfa_forms
 from django import forms
 from django.contrib.auth.hashers import make_password
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+
+from coprod.security_events import log_lockout
 
 MESSAGES = {
     "login": {"required": _("Enter your email address")},
@@ -62,3 +66,26 @@ class ResetPasswordForm(allauth_forms.ResetPasswordForm):
         if not self.users:
             get_adapter(request).rehearse_password_reset_mail(request, self.cleaned_data["email"])
         return super().save(request, **kwargs)
+
+
+class _LogsLockout:
+    """allauth refuses an MFA code, right or wrong, once too many were wrong (5 in 5 minutes)."""
+
+    event = "mfa"
+    user: Any
+
+    def clean_code(self) -> str:
+        try:
+            return super().clean_code()  # type: ignore[misc]
+        except forms.ValidationError as error:
+            if error.code == "too_many_login_attempts":
+                log_lockout(self.event, user_id=self.user.pk)
+            raise
+
+
+class MFAAuthenticateForm(_LogsLockout, mfa_forms.AuthenticateForm):
+    event = "mfa"
+
+
+class MFAReauthenticateForm(_LogsLockout, mfa_forms.ReauthenticateForm):
+    event = "mfa_reauthenticate"

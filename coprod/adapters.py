@@ -12,6 +12,7 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.http import HttpRequest
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.urls import reverse
 from coprod import crypto
 from coprod.enums import MessageDetail
 from coprod.models import User
+from coprod.security_events import log_lockout, sign_in_event
 from coprod.services.notifications import queue_account_email
 from coprod.services.people import sign_up_researcher
 
@@ -76,6 +78,14 @@ class AccountAdapter(DefaultAccountAdapter):
         )
         content = {"subject": message.subject, "body": message.body, "to": email}
         crypto.encrypt(json.dumps({MessageDetail.NEUTRAL: content, MessageDetail.FULL: content}))
+
+    def pre_authenticate(self, request: HttpRequest, **credentials: Any) -> None:
+        """allauth refuses a sign-in here once the account or the address has failed too often."""
+        try:
+            super().pre_authenticate(request, **credentials)
+        except ValidationError:
+            log_lockout(sign_in_event(request), credentials=credentials)
+            raise
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         return reverse("home")

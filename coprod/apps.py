@@ -11,7 +11,7 @@ class CoprodConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from coprod import audit, checks, doors  # noqa: F401  (audit models, system checks)
+        from coprod import audit, checks, doors, security_events  # noqa: F401  (registrations)
         from coprod.middleware import record_sign_in_time
 
         user_logged_in.connect(record_sign_in_time, dispatch_uid="coprod_sign_in_time")

@@ -212,7 +212,20 @@ ACCOUNT_RATE_LIMITS = {
     # locked for 5 minutes, and one address may fail 10 times a minute.
     "login_failed": "10/m/ip,5/300s/key",
 }
+# The per-address limits above count the client's address. Behind proxies every request comes
+# from the nearest proxy, and one person's failed sign-ins would lock everyone out, so allauth reads
+# the address from X-Forwarded-For instead: the entry this many places from the right, which our
+# outermost proxy wrote (each proxy adds the address it was sent the request from; what a client
+# wrote itself sits further left and is ignored). 0: served directly, X-Forwarded-For is ignored.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("COPROD_TRUSTED_PROXY_COUNT", default=0)
+if ALLAUTH_TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured("COPROD_TRUSTED_PROXY_COUNT must be 0 or more.")
 MFA_ADAPTER = "coprod.adapters.MFAAdapter"
+MFA_FORMS = {
+    # allauth's code forms, logging a lockout as a security event (coprod.security_events).
+    "authenticate": "coprod.account_forms.MFAAuthenticateForm",
+    "reauthenticate": "coprod.account_forms.MFAReauthenticateForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("COPROD_TOTP_ISSUER", default="coprod")
 MFA_REAUTHENTICATION_REQUIRED = True
