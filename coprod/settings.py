@@ -267,6 +267,10 @@ STORAGES = {
 # Email: every message goes through coprod's outbox first (coprod.services.notifications).
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="smtp://localhost:25")
 vars().update(EMAIL_CONFIG)
+# Seconds the SMTP connection waits for the mail server at each step (connecting, each command).
+# Without it a server that stops answering holds a worker, and the message it claimed, for ever.
+# Chosen with the Celery time limits below.
+EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -282,6 +286,20 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Delivery time limits, chosen together so that a slow send is never mistaken for one abandoned by
+# a dead worker and sent twice. The sweep re-sends a message claimed more than STALE_CLAIM ago, so
+# every task must be over before then, and must be able to finish what it takes on:
+#   STALE_CLAIM (10 min, coprod.services.notifications)
+#   > CELERY_TASK_TIME_LIMIT (5 min: the worker kills the task)
+#   > CELERY_TASK_SOFT_TIME_LIMIT (4 min: the task is interrupted; a send in progress counts as
+#     a failed attempt and is retried later)
+#   >= what one task sends: one message, or for the sweep DISPATCH_TIME_BUDGET (2 min, after
+#     which it takes no new message) plus the one in progress, which, waiting the whole
+#     EMAIL_TIMEOUT (30 s) at four steps, takes 2 min more.
+# The broker's visibility timeout (below, 1 hour) is longer than all of them. Change one, check
+# the others: tests/coprod/test_notifications.py checks these inequalities.
+CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
+CELERY_TASK_TIME_LIMIT = 5 * 60
 # An unacknowledged task is redelivered after this long; tasks are idempotent, so that is safe.
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True

@@ -41,7 +41,12 @@ logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
 # A row claimed this long ago and not marked sent belongs to a worker that died: send it again.
+# No task can hold a claim this long, because the Celery time limits end it first; the two are
+# chosen together, with the mail timeout and the sweep's budget below (see coprod/settings.py).
 STALE_CLAIM = timedelta(minutes=10)
+# The sweep takes no new message once it has run this long; the rest stay queued for the next
+# sweep. So one slow batch ends well before its task time limit and the stale-claim window.
+DISPATCH_TIME_BUDGET = timedelta(minutes=2)
 DISPATCH_BATCH = 200
 
 
@@ -218,12 +223,18 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
     Claims the row (queued → sending) with a conditional update so that concurrent or repeated
     runs send once. Re-applies the safe-contact rules at the moment of sending.
 
+    `now` is the moment against which "is it due" and the safe-contact rules are judged (default:
+    the real time). The claim, sent and retry times are always the real time: the sweep compares
+    the claim time with its clock to tell a slow send from a dead worker.
+
     Side effects: sends one email; saves the Notification as sent, held, re-queued or failed.
     Returns the resulting status."""
     now = now or timezone.now()
     claimed = Notification.objects.filter(
         pk=notification_id, status=NotificationStatus.QUEUED, send_after__lte=now
-    ).update(status=NotificationStatus.SENDING, claimed_at=now, attempts=F("attempts") + 1)
+    ).update(
+        status=NotificationStatus.SENDING, claimed_at=timezone.now(), attempts=F("attempts") + 1
+    )
     if not claimed:
         current = Notification.objects.filter(pk=notification_id).values_list("status", flat=True)
         return current.first() or ""
@@ -273,7 +284,7 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         _set_status(
             notification,
             NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED,
-            send_after=now + timedelta(minutes=2**notification.attempts),
+            send_after=timezone.now() + timedelta(minutes=2**notification.attempts),
             last_error=type(error).__name__,
         )
         logger.warning(
@@ -285,7 +296,7 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         return NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED
     Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
         status=NotificationStatus.SENT,
-        sent_at=now,
+        sent_at=timezone.now(),
         sent_to=decision.address,
         sent_variant=decision.variant,
         routed_via=decision.routed_via,
@@ -302,19 +313,35 @@ def _set_status(notification: Notification, status: str, **fields: Any) -> None:
 
 
 def dispatch_due_notifications(*, now: datetime | None = None) -> int:
-    """The periodic sweep: re-queue claims abandoned by a dead worker, then deliver what is due.
+    """The periodic sweep: re-queue claims abandoned by a dead worker, then deliver what is due,
+    oldest first, until it has run for DISPATCH_TIME_BUDGET; the rest wait for the next sweep.
+
+    `now` judges what is due (default: the real time, read again for each message). Stale claims
+    and the budget are measured on the real clock.
 
     Side effects: as `deliver_notification`, for each due message. Returns how many were sent."""
-    now = now or timezone.now()
+    started = timezone.now()
     Notification.objects.filter(
-        status=NotificationStatus.SENDING, claimed_at__lt=now - STALE_CLAIM
+        status=NotificationStatus.SENDING, claimed_at__lt=started - STALE_CLAIM
     ).update(status=NotificationStatus.QUEUED, claimed_at=None)
     due = list(
-        Notification.objects.filter(status=NotificationStatus.QUEUED, send_after__lte=now)
+        Notification.objects.filter(
+            status=NotificationStatus.QUEUED, send_after__lte=now or started
+        )
         .order_by("send_after")
         .values_list("pk", flat=True)[:DISPATCH_BATCH]
     )
-    return sum(deliver_notification(pk, now=now) == NotificationStatus.SENT for pk in due)
+    sent = 0
+    for done, pk in enumerate(due):
+        if timezone.now() - started >= DISPATCH_TIME_BUDGET:
+            logger.warning(
+                "Sweep used its time budget after %s messages; %s wait for the next sweep",
+                done,
+                len(due) - done,
+            )
+            break
+        sent += deliver_notification(pk, now=now) == NotificationStatus.SENT
+    return sent
 
 
 def hold_queued_notifications(person: Person, *, reason: HoldReason) -> int:

@@ -5,10 +5,13 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.db import connection
 from django.utils import timezone
 
+from coprod.celery import app as celery_app
 from coprod.enums import (
     ConsentPurpose,
     HoldReason,
@@ -22,7 +25,9 @@ from coprod.selectors import messages_for_person
 from coprod.services.consent import withdraw_consent
 from coprod.services.contact import update_safe_contact
 from coprod.services.notifications import (
+    DISPATCH_TIME_BUDGET,
     MAX_ATTEMPTS,
+    STALE_CLAIM,
     deliver_notification,
     dispatch_due_notifications,
     mark_notification_handled,
@@ -47,6 +52,25 @@ class RefusingEmailBackend(BaseEmailBackend):
 
     def send_messages(self, email_messages):
         raise smtplib.SMTPException(f"550 {email_messages[0].to[0]} refused")
+
+
+class SlowEmailBackend(locmem.EmailBackend):
+    """A mail server that takes its time: `while_sending(message)` runs before each message is
+    accepted (a test moves the clock on there, and may start a sweep)."""
+
+    while_sending = None
+
+    def send_messages(self, email_messages):
+        for message in email_messages:
+            type(self).while_sending(message)
+        return super().send_messages(email_messages)
+
+
+@pytest.fixture
+def slow_mail(settings, monkeypatch):
+    """`slow_mail(fn)`: send through SlowEmailBackend, calling `fn(message)` during each send."""
+    settings.EMAIL_BACKEND = f"{__name__}.SlowEmailBackend"
+    return lambda fn: monkeypatch.setattr(SlowEmailBackend, "while_sending", staticmethod(fn))
 
 
 @pytest.fixture(autouse=True)
@@ -383,6 +407,64 @@ def test_dispatch_requeues_claims_of_dead_workers_only(
     notification.refresh_from_db()
     assert (count, notification.status) == (sent_count, status)
     assert [message.subject for message in mailoutbox] == ["Neutral subject"] * sent_count
+
+
+def test_sweep_during_a_slow_send_does_not_send_that_message_again(
+    slow_mail, mailoutbox, time_machine
+):
+    start = datetime(2026, 6, 15, 9, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    notification = NotificationFactory(person=make_reachable_person(email="sam@example.org"))
+    sweeps = []
+
+    def six_minutes_then_a_sweep_starts(message):
+        time_machine.shift(timedelta(minutes=6))
+        sweeps.append(dispatch_due_notifications())
+
+    slow_mail(six_minutes_then_a_sweep_starts)
+    # A slow batch reaches this message six minutes after it started, and passes its start time.
+    time_machine.shift(timedelta(minutes=6))
+
+    result = deliver_notification(notification.pk, now=start)
+
+    notification.refresh_from_db()
+    assert (result, sweeps) == ("sent", [0])
+    assert notification.claimed_at == start + timedelta(minutes=6)
+    assert [message.to for message in mailoutbox] == [["sam@example.org"]]
+
+
+def test_dispatch_stops_when_its_time_budget_is_used_and_leaves_the_rest_queued(
+    slow_mail, mailoutbox, time_machine
+):
+    start = datetime(2026, 6, 15, 9, tzinfo=UTC)
+    time_machine.move_to(start, tick=False)
+    notifications = [
+        NotificationFactory(
+            person=make_reachable_person(email=f"{name}@example.org"),
+            send_after=start - timedelta(minutes=3 - n),
+        )
+        for n, name in enumerate(["a", "b", "c"])
+    ]
+    slow_mail(lambda message: time_machine.shift(DISPATCH_TIME_BUDGET * 3 / 4))
+
+    first_sweep = dispatch_due_notifications()
+    statuses = [Notification.objects.get(pk=n.pk).status for n in notifications]
+    second_sweep = dispatch_due_notifications()
+
+    assert (first_sweep, second_sweep) == (2, 1)
+    assert statuses == ["sent", "sent", "queued"]
+    assert [m.to for m in mailoutbox] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]
+
+
+def test_delivery_time_limits_keep_every_claim_inside_the_stale_window():
+    """The relation written beside the settings: a task ends before its claim can look stale,
+    and can finish the sends it takes on (a sweep's budget, then one send waiting the mail
+    timeout at four steps) before it is interrupted."""
+    hard = timedelta(seconds=celery_app.conf.task_time_limit)
+    soft = timedelta(seconds=celery_app.conf.task_soft_time_limit)
+    one_slow_send = timedelta(seconds=SMTPEmailBackend().timeout) * 4
+
+    assert STALE_CLAIM > hard > soft >= DISPATCH_TIME_BUDGET + one_slow_send
 
 
 def test_dispatch_sends_nothing_twice(django_capture_on_commit_callbacks, mailoutbox):
