@@ -100,6 +100,13 @@ class HoldReason(models.TextChoices):
         _("No safe channel the system can use: staff must contact them another way"),
     )
     NO_ADDRESS = "no_address", _("No email address on record")
+    SUPPORT_WORKER_UNAVAILABLE = (
+        "support_worker_unavailable",
+        _(
+            "Their support worker is not an active practitioner now: staff must check who "
+            "supports them"
+        ),
+    )
 
 
 class InvitationStatus(models.TextChoices):

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coprod.enums import ContactChannel, MessageDetail
+from coprod.enums import ContactChannel, MessageDetail, Role
 from coprod.fields import EncryptedTextField
 from coprod.models.people import Person, london_today
 
@@ -53,6 +54,33 @@ class SafeContactPreferences(models.Model):
 
     def __str__(self) -> str:
         return str(_("Safe-contact preferences"))
+
+    def clean(self) -> None:
+        super().clean()
+        # Checked when the support worker is chosen, not on every save: a worker whose role ends
+        # later must not stop the person changing anything else. Messages check again when they
+        # are routed (coprod.services.notifications.decide_delivery).
+        if (
+            self.support_worker_id is None
+            or self.support_worker_id == self._saved_support_worker_id()
+        ):
+            return
+        practitioners = Person.objects.holding(Role.PRACTITIONER)
+        if not practitioners.filter(pk=self.support_worker_id).exists():
+            raise ValidationError(
+                {
+                    "support_worker": _(
+                        "Choose a practitioner: a support worker must hold a current "
+                        "practitioner role."
+                    )
+                }
+            )
+
+    def _saved_support_worker_id(self) -> int | None:
+        if self.pk is None:
+            return None
+        saved = SafeContactPreferences.objects.filter(pk=self.pk)
+        return saved.values_list("support_worker_id", flat=True).first()
 
     def allows(self, channel: ContactChannel | str) -> bool:
         return channel in self.channels

@@ -32,7 +32,8 @@ def update_safe_contact(
     person: Person, *, by: User, confirm: bool, **changes: Any
 ) -> SafeContactPreferences:
     """Change and/or confirm how `person` may be contacted. Confirming sets the date by which they
-    must confirm again; until then, held messages may go out.
+    must confirm again; until then, held messages may go out. A new support worker must hold a
+    current practitioner role (ValidationError otherwise, and nothing changes).
 
     Side effects: saves SafeContactPreferences (audited, safety notes redacted); re-queues held
     messages that the new preferences allow."""

@@ -32,6 +32,7 @@ from coprod.enums import (
     NotificationCategory,
     NotificationStatus,
     PersonStatus,
+    Role,
     SafeTime,
 )
 from coprod.models import Notification, Person, SafeContactPreferences, User
@@ -113,15 +114,16 @@ def decide_delivery(person: Person, *, now: datetime) -> Decision:
         if address:
             return Decision(address=address, variant=variant, send_after=send_after)
     worker = prefs.support_worker
-    if (
-        prefs.allows(ContactChannel.SUPPORT_WORKER)
-        and worker is not None
-        and worker.status == PersonStatus.ACTIVE
-        and contact_address(worker)
-    ):
-        return Decision(
-            address=contact_address(worker), routed_via=worker, variant=variant, send_after=now
-        )
+    if prefs.allows(ContactChannel.SUPPORT_WORKER) and worker is not None:
+        # Checked again for every message: the worker may have stopped being a practitioner, or
+        # paused, since they were chosen. Staff then find out who supports the person now.
+        practitioners = Person.objects.holding(Role.PRACTITIONER, on=timezone.localdate(now))
+        if worker.status != PersonStatus.ACTIVE or not practitioners.filter(pk=worker.pk).exists():
+            return Decision(hold_reason=HoldReason.SUPPORT_WORKER_UNAVAILABLE)
+        if contact_address(worker):
+            return Decision(
+                address=contact_address(worker), routed_via=worker, variant=variant, send_after=now
+            )
     if prefs.allows(ContactChannel.EMAIL):
         return Decision(hold_reason=HoldReason.NO_ADDRESS)
     return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)

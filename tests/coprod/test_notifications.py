@@ -18,9 +18,10 @@ from coprod.enums import (
     NotificationCategory,
     NotificationStatus,
     PersonStatus,
+    Role,
     StaffGroup,
 )
-from coprod.models import Notification, Person, SafeContactPreferences, london_today
+from coprod.models import Notification, Person, RoleGrant, SafeContactPreferences, london_today
 from coprod.selectors import messages_for_person
 from coprod.services.consent import withdraw_consent
 from coprod.services.contact import update_safe_contact
@@ -37,6 +38,7 @@ from coprod.services.notifications import (
     release_held_notifications,
 )
 from coprod.services.people import set_involvement_status
+from coprod.services.roles import end_role
 from tests.factories import NotificationFactory, make_person, make_staff, make_user
 from tests.factories.core import backdate_consent_texts, make_reachable_person
 
@@ -190,8 +192,25 @@ def _forget_email(person):
     person.save()
 
 
+def make_practitioner(email="worker@example.org", **fields):
+    return make_person(roles=[Role.PRACTITIONER], contact_email=email, **fields)
+
+
+def route_through_support_worker(person, worker):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    update_safe_contact(
+        person, by=staff, confirm=False, channels=["support_worker"], support_worker=worker
+    )
+
+
 def _route_to_paused_support_worker(person):
-    worker = make_person(contact_email="worker@example.org", status=PersonStatus.PAUSED)
+    worker = make_practitioner(status=PersonStatus.PAUSED)
+    _set_prefs(channels=["support_worker"], support_worker=worker)(person)
+
+
+def _route_to_support_worker_who_is_not_a_practitioner(person):
+    # Chosen before support workers had to be practitioners: another survivor.
+    worker = make_person(roles=[Role.PWLE], contact_email="worker@example.org")
     _set_prefs(channels=["support_worker"], support_worker=worker)(person)
 
 
@@ -205,7 +224,11 @@ def _route_to_paused_support_worker(person):
         (_set_prefs(person_initiates_only=True), HoldReason.PERSON_INITIATES),
         (_set_prefs(channels=["phone", "post"]), HoldReason.NO_SAFE_CHANNEL),
         (_set_prefs(channels=["support_worker"]), HoldReason.NO_SAFE_CHANNEL),
-        (_route_to_paused_support_worker, HoldReason.NO_SAFE_CHANNEL),
+        (_route_to_paused_support_worker, HoldReason.SUPPORT_WORKER_UNAVAILABLE),
+        (
+            _route_to_support_worker_who_is_not_a_practitioner,
+            HoldReason.SUPPORT_WORKER_UNAVAILABLE,
+        ),
         (_forget_email, HoldReason.NO_ADDRESS),
     ],
     ids=[
@@ -217,6 +240,7 @@ def _route_to_paused_support_worker(person):
         "phone-and-post-only",
         "support-worker-not-named",
         "support-worker-paused",
+        "support-worker-not-a-practitioner",
         "no-address",
     ],
 )
@@ -238,8 +262,9 @@ def test_queue_notification_holds_when_the_rules_say_no(
 def test_support_worker_route_sends_to_the_worker_with_a_wrapper(
     django_capture_on_commit_callbacks, mailoutbox
 ):
-    worker = make_person(contact_email="worker@example.org")
-    person = make_reachable_person(channels=["support_worker"], support_worker=worker)
+    worker = make_practitioner(email="worker@example.org")
+    person = make_reachable_person(email="sam@example.org")
+    route_through_support_worker(person, worker)
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = queue(person)
@@ -256,9 +281,59 @@ def test_support_worker_route_sends_to_the_worker_with_a_wrapper(
     assert (notification.routed_via, notification.sent_to) == (worker, "worker@example.org")
 
 
+def _end_practitioner_role_today(worker):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    end_role(RoleGrant.objects.get(person=worker, role=Role.PRACTITIONER), by=staff)
+
+
+def _pause_worker(worker):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    set_involvement_status(worker, PersonStatus.PAUSED, by=staff)
+
+
+@pytest.mark.parametrize(
+    "arrange", [_end_practitioner_role_today, _pause_worker], ids=["role-ended", "paused"]
+)
+def test_message_through_a_support_worker_no_longer_available_is_held_not_sent(
+    mailoutbox, time_machine, arrange
+):
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=UTC), tick=False)
+    worker = make_practitioner()
+    person = make_reachable_person()
+    route_through_support_worker(person, worker)
+    notification = queue(person)
+    arrange(worker)
+    time_machine.move_to(datetime(2026, 6, 16, 9, tzinfo=UTC), tick=False)
+
+    result = deliver_notification(notification.pk)
+
+    notification.refresh_from_db()
+    assert (result, notification.hold_reason) == ("held", HoldReason.SUPPORT_WORKER_UNAVAILABLE)
+    assert (notification.sent_to, notification.routed_via, notification.attempts) == ("", None, 0)
+    assert mailoutbox == []
+
+
+def test_choosing_a_new_support_worker_sends_what_the_old_one_held(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    person = make_reachable_person()
+    old_worker = make_practitioner(email="old@example.org")
+    route_through_support_worker(person, old_worker)
+    _pause_worker(old_worker)
+    held = queue(person)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        route_through_support_worker(person, make_practitioner(email="new@example.org"))
+
+    held.refresh_from_db()
+    assert (held.status, held.sent_to) == ("sent", "new@example.org")
+    assert [m.to for m in mailoutbox] == [["new@example.org"]]
+
+
 def test_email_text_is_not_html_escaped(django_capture_on_commit_callbacks, mailoutbox):
-    worker = make_person(contact_email="worker@example.org")
-    person = make_reachable_person(channels=["support_worker"], support_worker=worker)
+    worker = make_practitioner(email="worker@example.org")
+    person = make_reachable_person()
+    route_through_support_worker(person, worker)
     Person.objects.filter(pk=person.pk).update(chosen_name="Sam O'Neil & Jo")
     person.refresh_from_db()
 

@@ -1,16 +1,18 @@
 """Safe-contact preferences: confirming them, and what happens when they are not re-confirmed."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.forms import modelform_factory
 
-from coprod.enums import HoldReason, NotificationStatus
-from coprod.models import SafeContactPreferences
+from coprod.enums import HoldReason, NotificationStatus, Role, StaffGroup
+from coprod.models import RoleGrant, SafeContactPreferences, london_today
 from coprod.services.contact import update_safe_contact
 from coprod.services.notifications import queue_notification
-from tests.factories import make_user
+from coprod.services.roles import end_role
+from tests.factories import RoleGrantFactory, make_person, make_staff, make_user
 from tests.factories.core import backdate_consent_texts, make_reachable_person
 
 
@@ -60,6 +62,91 @@ def test_update_safe_contact_refuses_bad_changes(changes, error):
 
     prefs = SafeContactPreferences.objects.get(person=user.person)
     assert (prefs.message_detail, prefs.reconfirm_by) == ("neutral", None)
+
+
+SUPPORT_WORKER_REFUSED = (
+    "Choose a practitioner: a support worker must hold a current practitioner role."
+)
+
+
+def _practitioner_between(starts_in_days, ends_in_days):
+    person = make_person()
+    today = london_today()
+    RoleGrantFactory(
+        person=person,
+        role=Role.PRACTITIONER,
+        starts_on=today + timedelta(days=starts_in_days),
+        ends_on=None if ends_in_days is None else today + timedelta(days=ends_in_days),
+    )
+    return person
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "make_worker",
+    [
+        lambda: make_person(roles=[Role.PWLE]),
+        lambda: make_person(roles=[Role.PWLE, Role.LEE]),
+        lambda: _practitioner_between(-365, -1),
+        lambda: _practitioner_between(1, None),
+        lambda: make_person(roles=[Role.RESEARCHER]),
+    ],
+    ids=["survivor", "lived-experience-expert", "former-practitioner", "not-yet", "researcher"],
+)
+def test_update_safe_contact_refuses_a_support_worker_who_is_not_a_practitioner_now(make_worker):
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    person = make_reachable_person()
+    worker = make_worker()
+
+    with pytest.raises(ValidationError) as refused:
+        update_safe_contact(
+            person, by=staff, confirm=False, channels=["support_worker"], support_worker=worker
+        )
+
+    assert refused.value.message_dict == {"support_worker": [SUPPORT_WORKER_REFUSED]}
+    prefs = SafeContactPreferences.objects.get(person=person)
+    assert (prefs.channels, prefs.support_worker) == (["email"], None)
+
+
+@pytest.mark.django_db
+def test_update_safe_contact_accepts_a_current_practitioner_as_support_worker():
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    person = make_reachable_person()
+    worker = make_person(roles=[Role.PRACTITIONER])
+
+    update_safe_contact(person, by=staff, confirm=False, support_worker=worker)
+
+    assert SafeContactPreferences.objects.get(person=person).support_worker == worker
+
+
+@pytest.mark.django_db
+def test_preferences_form_shows_why_a_support_worker_is_refused_on_the_field():
+    # What the admin's inline form (a ModelForm on these preferences) shows.
+    prefs = SafeContactPreferences.objects.get(person=make_reachable_person())
+    form_class = modelform_factory(SafeContactPreferences, fields=["support_worker"])
+
+    form = form_class(data={"support_worker": make_person(roles=[Role.PWLE]).pk}, instance=prefs)
+
+    assert form.errors == {"support_worker": [SUPPORT_WORKER_REFUSED]}
+    assert SafeContactPreferences.objects.get(pk=prefs.pk).support_worker is None
+
+
+@pytest.mark.django_db
+def test_person_can_change_their_preferences_after_their_support_worker_stops_practising(
+    time_machine,
+):
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=UTC), tick=False)
+    staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
+    user = make_user()
+    worker = make_person(roles=[Role.PRACTITIONER])
+    update_safe_contact(user.person, by=staff, confirm=False, support_worker=worker)
+    end_role(RoleGrant.objects.get(person=worker), by=staff)
+    time_machine.move_to(datetime(2026, 6, 16, 9, tzinfo=UTC), tick=False)
+
+    prefs = update_safe_contact(user.person, by=user, confirm=True, message_detail="full")
+
+    prefs = SafeContactPreferences.objects.get(pk=prefs.pk)
+    assert (prefs.message_detail, prefs.support_worker) == ("full", worker)
 
 
 @pytest.mark.django_db
