@@ -1,6 +1,16 @@
-"""A new hold reason: the support worker is not an active practitioner now."""
+"""A new hold reason (the support worker is not an active practitioner now), and the bodies of
+account emails already sent or given up are blanked: they carry sign-in, reset and invitation
+links, which the outbox no longer keeps once a message will not be sent again."""
 
 from django.db import migrations, models
+
+
+def blank_account_email_bodies(apps, schema_editor):
+    Notification = apps.get_model("coprod", "Notification")
+    done = Notification.objects.filter(category="account").exclude(status__in=["queued", "sending"])
+    for notification in done.iterator():
+        content = {variant: {**part, "body": ""} for variant, part in notification.content.items()}
+        Notification.objects.filter(pk=notification.pk).update(content=content)
 
 
 class Migration(migrations.Migration):
@@ -34,4 +44,5 @@ class Migration(migrations.Migration):
                 verbose_name="why it is held",
             ),
         ),
+        migrations.RunPython(blank_account_email_bodies, migrations.RunPython.noop),
     ]

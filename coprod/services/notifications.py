@@ -186,6 +186,9 @@ def queue_account_email(*, email: str, kind: str, subject: str, body: str) -> No
     """Queue a sign-in, verification, password or security email (from allauth). These are sent at
     once and never held; their wording is neutral (our templates under `account/email/`).
 
+    The body usually carries a secret (a sign-in, reset or invitation link): it is kept, encrypted,
+    only until the message is sent or fails for good, then blanked.
+
     Side effects: saves a Notification; after commit, enqueues its delivery."""
     user = User.objects.filter(email__iexact=email).select_related("person").first()
     content = {"subject": subject, "body": body, "to": email}
@@ -229,7 +232,8 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
     the real time). The claim, sent and retry times are always the real time: the sweep compares
     the claim time with its clock to tell a slow send from a dead worker.
 
-    Side effects: sends one email; saves the Notification as sent, held, re-queued or failed.
+    Side effects: sends one email; saves the Notification as sent, held, re-queued or failed;
+    blanks an account email's body once it is sent or has failed for good.
     Returns the resulting status."""
     now = now or timezone.now()
     claimed = Notification.objects.filter(
@@ -288,6 +292,7 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
             NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED,
             send_after=timezone.now() + timedelta(minutes=2**notification.attempts),
             last_error=type(error).__name__,
+            **(_secrets_removed(notification) if give_up else {}),
         )
         logger.warning(
             "Sending notification %s failed (%s), attempt %s",
@@ -304,8 +309,18 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         routed_via=decision.routed_via,
         hold_reason="",
         last_error="",
+        **_secrets_removed(notification),
     )
     return NotificationStatus.SENT
+
+
+def _secrets_removed(notification: Notification) -> dict[str, Any]:
+    """For an account email that will not be sent again: its content without the body, which
+    carries a sign-in, reset or invitation link. Subject and address stay, as a record."""
+    if notification.category != NotificationCategory.ACCOUNT:
+        return {}
+    content = {variant: {**part, "body": ""} for variant, part in notification.content.items()}
+    return {"content": content}
 
 
 def _set_status(notification: Notification, status: str, **fields: Any) -> None:

@@ -1,10 +1,12 @@
 """The outbox: every message goes through it, once, and only when the person's rules allow."""
 
+import importlib
 import smtplib
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.apps import apps
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
@@ -683,6 +685,94 @@ def test_account_email_is_sent_at_once_even_when_paused(
     assert (notification.status, notification.category) == ("sent", NotificationCategory.ACCOUNT)
     assert (notification.person, notification.hold_reason) == (user.person, "")
     assert list(messages_for_person(user.person)) == []
+
+
+RESET_BODY = (
+    "Choose a new password: https://coprod.example.org/accounts/password/reset/key/7-s3cret/"
+)
+
+
+def queue_password_reset(email="sam@example.org"):
+    return queue_account_email(
+        email=email, kind="password_reset_key", subject="Reset your password", body=RESET_BODY
+    )
+
+
+def account_record(email="sam@example.org"):
+    """What an account email keeps once it will not be sent again: no body (no link)."""
+    kept = {"subject": "Reset your password", "body": "", "to": email}
+    return {"neutral": kept, "full": kept}
+
+
+def test_account_email_body_with_its_link_is_blanked_once_sent(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    make_user(email="sam@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue_password_reset()
+
+    stored = Notification.objects.get(pk=notification.pk)
+    assert [(m.to, m.body) for m in mailoutbox] == [(["sam@example.org"], RESET_BODY)]
+    assert (stored.status, stored.kind, stored.content) == (
+        "sent",
+        "password_reset_key",
+        account_record(),
+    )
+
+
+def test_account_email_keeps_its_body_for_a_retry_after_a_failed_attempt(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    notification = queue_password_reset()
+    first = deliver_notification(notification.pk)
+    kept = Notification.objects.get(pk=notification.pk).content["neutral"]["body"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+    second = deliver_notification(notification.pk, now=timezone.now() + timedelta(minutes=3))
+
+    assert (first, kept, second) == ("queued", RESET_BODY, "sent")
+    assert [m.body for m in mailoutbox] == [RESET_BODY]
+    assert Notification.objects.get(pk=notification.pk).content == account_record()
+
+
+def test_account_email_body_is_blanked_when_sending_fails_for_good(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.RefusingEmailBackend"
+    notification = queue_password_reset()
+    start = timezone.now()
+
+    for hour in range(MAX_ATTEMPTS):
+        deliver_notification(notification.pk, now=start + timedelta(hours=hour))
+
+    stored = Notification.objects.get(pk=notification.pk)
+    assert (stored.status, stored.content) == ("failed", account_record())
+
+
+def test_general_message_keeps_its_body_after_sending(django_capture_on_commit_callbacks):
+    # People read their own messages in the portal; only account emails carry secrets.
+    person = make_reachable_person()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = queue(person)
+
+    stored = Notification.objects.get(pk=notification.pk)
+    assert stored.status == "sent"
+    assert stored.content["neutral"]["body"] == NEUTRAL_BODY.format(name=person.display_name)
+
+
+def test_migration_blanks_account_emails_sent_before_and_keeps_those_still_to_send():
+    migration = importlib.import_module(
+        "coprod.migrations.0007_hold_support_worker_blank_account_bodies"
+    )
+    sent_before = queue_password_reset(email="sent@example.org")
+    Notification.objects.filter(pk=sent_before.pk).update(status=NotificationStatus.SENT)
+    waiting = queue_password_reset(email="waiting@example.org")
+    general = NotificationFactory(status=NotificationStatus.SENT)
+
+    migration.blank_account_email_bodies(apps, None)
+
+    assert Notification.objects.get(pk=sent_before.pk).content == account_record("sent@example.org")
+    assert Notification.objects.get(pk=waiting.pk).content["neutral"]["body"] == RESET_BODY
+    assert Notification.objects.get(pk=general.pk).content["neutral"]["body"] == "Neutral body"
 
 
 def test_account_email_to_an_unknown_address_has_no_person(

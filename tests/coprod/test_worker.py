@@ -16,7 +16,7 @@ from django.db import connections
 from coprod.celery import app
 from coprod.enums import NotificationStatus
 from coprod.models import Notification
-from coprod.services.notifications import queue_notification
+from coprod.services.notifications import queue_account_email, queue_notification
 from coprod.tasks import deliver_notification
 from tests.conftest import require_env_or_skip
 from tests.factories import NotificationFactory
@@ -103,3 +103,17 @@ def test_worker_running_the_same_delivery_twice_sends_once(worker, finished_task
     assert sorted(finished_tasks) == sorted(result.id for result in results)
     assert Notification.objects.get(pk=notification.pk).status == NotificationStatus.SENT
     assert [(m.to, m.subject) for m in mailoutbox] == [(["sam@example.org"], "Neutral subject")]
+
+
+def test_worker_sends_an_account_email_then_keeps_no_link(worker, finished_tasks, mailoutbox):
+    body = "Choose a new password: https://coprod.example.org/accounts/password/reset/key/s3cret/"
+
+    notification = queue_account_email(
+        email="sam@example.org", kind="password_reset_key", subject="Reset", body=body
+    )
+
+    assert wait_until(lambda: len(finished_tasks) == 1)
+    stored = Notification.objects.get(pk=notification.pk)
+    assert [(m.to, m.body) for m in mailoutbox] == [(["sam@example.org"], body)]
+    assert stored.status == NotificationStatus.SENT
+    assert [part["body"] for part in stored.content.values()] == ["", ""]
