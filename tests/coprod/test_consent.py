@@ -10,7 +10,11 @@ from coprod.enums import ConsentPurpose, HoldReason, NotificationStatus, Role, S
 from coprod.models import ConsentRecord
 from coprod.selectors import consent_states_for_person, current_consent_text, has_consent
 from coprod.services.consent import give_consent, publish_consent_text, withdraw_consent
-from coprod.services.notifications import deliver_notification, queue_notification
+from coprod.services.notifications import (
+    deliver_notification,
+    queue_account_email,
+    queue_notification,
+)
 from tests.factories import ConsentTextFactory, make_person, make_staff, make_user
 from tests.factories.core import make_reachable_person
 
@@ -139,16 +143,21 @@ def test_database_allows_one_active_consent_per_purpose():
 
 @pytest.mark.django_db
 def test_withdraw_contact_consent_holds_queued_messages_at_once_but_not_account_emails():
-    person = make_reachable_person()
-    general = queue_notification(person, kind="test_message", key="k1")
-    other_purpose = make_reachable_person(email="other@example.org")
-    untouched = queue_notification(other_purpose, kind="test_message", key="k2")
+    user = make_user(email="sam@example.org", consents=[ConsentPurpose.CONTACT])
+    general = queue_notification(user.person, kind="test_message", key="k1")
+    reset = queue_account_email(
+        email="sam@example.org", kind="password_reset_key", subject="Reset", body="Link: x"
+    )
+    someone_else = make_reachable_person(email="other@example.org")
+    untouched = queue_notification(someone_else, kind="test_message", key="k2")
 
-    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+    withdraw_consent(user.person, ConsentPurpose.CONTACT, by=None)
 
     general.refresh_from_db()
+    reset.refresh_from_db()
     untouched.refresh_from_db()
     assert (general.status, general.hold_reason) == ("held", HoldReason.NO_CONTACT_CONSENT)
+    assert (reset.person, reset.status, reset.hold_reason) == (user.person, "queued", "")
     assert untouched.status == NotificationStatus.QUEUED
 
 
