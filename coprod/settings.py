@@ -106,7 +106,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "coprod.middleware.StaffMFARequiredMiddleware",
     "coprod.middleware.NoStoreForSignedInMiddleware",
-    "auditlog.middleware.AuditlogMiddleware",
+    "coprod.audit.AuditActorMiddleware",
 ]
 
 ROOT_URLCONF = "coprod.urls"
@@ -234,10 +234,14 @@ MFA_REAUTHENTICATION_REQUIRED = True
 ANONYMOUS_USER_NAME = None
 GUARDIAN_RAISE_403 = False
 
-# django-auditlog: restricted fields are redacted whole (its default mask keeps half the value).
+# django-auditlog: values are redacted whole (its default mask keeps half the value); coprod.audit
+# says which values are kept and sets the actor. Related objects are recorded by id, never by name,
+# and no request header reaches the audit rows (cid names the process acting: coprod.audit).
 AUDITLOG_MASK_CALLABLE = "coprod.audit.redact"
 AUDITLOG_INCLUDE_ALL_MODELS = False
 AUDITLOG_DISABLE_REMOTE_ADDR = True
+AUDITLOG_USE_FK_STRING_REPRESENTATION = False
+AUDITLOG_CID_HEADER = None
 
 # Forms: GOV.UK Frontend markup through crispy-forms-gds.
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -8,13 +8,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coprod.audit import Actor, records_actor
 from coprod.enums import ConsentPurpose, HoldReason
 from coprod.models import ConsentRecord, ConsentText, Person, User
 from coprod.selectors import current_consent_text
 
 
+@records_actor
 @transaction.atomic
-def give_consent(person: Person, purpose: ConsentPurpose | str, *, by: User) -> ConsentRecord:
+def give_consent(person: Person, purpose: ConsentPurpose | str, *, by: Actor) -> ConsentRecord:
     """Record consent to the current text for `purpose`. Giving it again is harmless; consent to
     an older version is replaced.
 
@@ -33,14 +35,18 @@ def give_consent(person: Person, purpose: ConsentPurpose | str, *, by: User) -> 
     for old in active:
         old.withdrawn_at = timezone.now()
         old.save(update_fields=["withdrawn_at"])
-    record = ConsentRecord.objects.create(person=person, text=text, purpose=purpose, recorded_by=by)
+    recorded_by = by if isinstance(by, User) else None
+    record = ConsentRecord.objects.create(
+        person=person, text=text, purpose=purpose, recorded_by=recorded_by
+    )
     if purpose == ConsentPurpose.CONTACT:
         release_held_notifications(person)
     return record
 
 
+@records_actor
 @transaction.atomic
-def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: User) -> int:
+def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: Actor) -> int:
     """Withdraw consent for `purpose`; it takes effect at once: withdrawing consent to be contacted
     holds every general message not yet sent.
 
@@ -60,9 +66,10 @@ def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: User)
     return changed
 
 
+@records_actor
 @transaction.atomic
 def publish_consent_text(
-    purpose: ConsentPurpose | str, *, title: str, body: str, by: User
+    purpose: ConsentPurpose | str, *, title: str, body: str, by: Actor
 ) -> ConsentText:
     """Publish a new version of the text for `purpose`. Consent to earlier versions stops counting:
     people see the purpose as needing their answer again.

@@ -8,7 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from coprod.models import Person, SafeContactPreferences, User, london_today
+from coprod.audit import Actor, records_actor
+from coprod.models import Person, SafeContactPreferences, london_today
 
 # How long a confirmation of safe-contact details lasts before the person is asked again.
 RECONFIRM_AFTER = timedelta(days=182)
@@ -27,9 +28,10 @@ EDITABLE_FIELDS = (
 STAFF_FIELDS = (*EDITABLE_FIELDS, "reconfirm_by")
 
 
+@records_actor
 @transaction.atomic
 def update_safe_contact(
-    person: Person, *, by: User, confirm: bool, **changes: Any
+    person: Person, *, by: Actor, confirm: bool, **changes: Any
 ) -> SafeContactPreferences:
     """Change and/or confirm how `person` may be contacted. Confirming sets the date by which they
     must confirm again; until then, held messages may go out. A new support worker must hold a

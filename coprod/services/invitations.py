@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coprod.audit import Actor, records_actor
 from coprod.enums import InvitationStatus, Role, RoleGrantSource
 from coprod.models import Invitation, Person, User, hash_token
 from coprod.services.notifications import queue_account_email
@@ -82,6 +83,7 @@ def _queue_invitation_email(invitation: Invitation, link: str) -> None:
     )
 
 
+@records_actor
 @transaction.atomic
 def replace_invitation_link(
     invitation: Invitation, *, by: User, send_email: bool, base_url: str
@@ -103,8 +105,9 @@ def replace_invitation_link(
     return link
 
 
+@records_actor
 @transaction.atomic
-def revoke_invitation(invitation: Invitation, *, by: User) -> Invitation:
+def revoke_invitation(invitation: Invitation, *, by: Actor) -> Invitation:
     """Cancel a pending invitation: its link stops working at once.
 
     Side effects: saves the Invitation (audited)."""

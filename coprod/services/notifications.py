@@ -24,6 +24,7 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils import timezone
 
+from coprod.audit import records_actor
 from coprod.enums import (
     SAFE_TIME_HOURS,
     ContactChannel,
@@ -400,6 +401,7 @@ def release_held_notifications(person: Person) -> int:
     return len(held_ids)
 
 
+@records_actor
 def mark_notification_handled(notification: Notification, *, by: User, note: str) -> Notification:
     """Staff contacted the person another way (phone, post, in person): close the held message.
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from coprod.audit import Actor, records_actor
 from coprod.enums import ContactChannel, HoldReason, PersonStatus, Role, RoleGrantSource
 from coprod.models import Person, SafeContactPreferences, User
 from coprod.models.people import new_generated_name
@@ -81,11 +82,12 @@ def sign_up_researcher(user: User) -> User:
 
     user.person = create_person()
     user.save()
-    grant_role(user.person, Role.RESEARCHER, by=None, source=RoleGrantSource.SELF_SIGNUP)
+    grant_role(user.person, Role.RESEARCHER, by=user, source=RoleGrantSource.SELF_SIGNUP)
     return user
 
 
-def update_profile(person: Person, *, by: User, **changes: Any) -> Person:
+@records_actor
+def update_profile(person: Person, *, by: Actor, **changes: Any) -> Person:
     """Change what a person says about themself (display name, pronouns, language, access needs).
 
     Side effects: saves the Person (audited, restricted values redacted in the audit trail)."""
@@ -99,8 +101,9 @@ def update_profile(person: Person, *, by: User, **changes: Any) -> Person:
     return person
 
 
+@records_actor
 @transaction.atomic
-def set_involvement_status(person: Person, status: PersonStatus, *, by: User | None) -> Person:
+def set_involvement_status(person: Person, status: PersonStatus, *, by: Actor) -> Person:
     """The one door for a person's status (active / paused / withdrawn).
 
     Pausing or withdrawing holds every message that is not about security and hides the person
@@ -130,6 +133,7 @@ def set_involvement_status(person: Person, status: PersonStatus, *, by: User | N
     return locked
 
 
+@records_actor
 @transaction.atomic
 def save_person_record(person: Person, *, by: User) -> Person:
     """Staff create or change a person's record (admin). Status changes go through

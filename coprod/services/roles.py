@@ -9,16 +9,18 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from coprod.audit import Actor, records_actor
 from coprod.enums import SELF_SIGNUP_ROLE, Role, RoleGrantSource
 from coprod.models import Person, RoleGrant, User, london_today
 
 
+@records_actor
 @transaction.atomic
 def grant_role(
     person: Person,
     role: Role | str,
     *,
-    by: User | None,
+    by: Actor,
     starts_on: date | None = None,
     ends_on: date | None = None,
     source: RoleGrantSource = RoleGrantSource.GRANTED,
@@ -26,15 +28,16 @@ def grant_role(
 ) -> RoleGrant:
     """Grant `role` to `person` from `starts_on` (default today in London) to `ends_on` (inclusive).
 
-    Only the researcher role can come from a self sign-up (granted by nobody); every other grant
-    names who granted it, and nobody grants themself a role. Refuses a grant that overlaps another
+    Only the researcher role can come from a self sign-up, by the person themself (`by` is their
+    login; the grant names nobody as granter); every other grant is by a member of staff, who is
+    named as granter, and nobody grants themself a role. Refuses a grant that overlaps another
     grant of the same role.
 
     Side effects: saves a RoleGrant (audited); clears the person's cached current roles."""
     if source == RoleGrantSource.SELF_SIGNUP:
-        if role != SELF_SIGNUP_ROLE or by is not None:
+        if role != SELF_SIGNUP_ROLE or getattr(by, "person_id", None) != person.pk:
             raise ValidationError(_("Only the researcher role can be taken by signing up."))
-    elif by is None:
+    elif not isinstance(by, User):
         raise ValidationError(_("A role must be granted by a member of staff."))
     elif by.person_id == person.pk:
         raise ValidationError(_("Nobody can grant a role to themself."))
@@ -53,7 +56,7 @@ def grant_role(
         starts_on=starts_on,
         ends_on=ends_on,
         source=source,
-        granted_by=by,
+        granted_by=None if source == RoleGrantSource.SELF_SIGNUP else by,
         note=note,
     )
     grant.full_clean()
@@ -62,8 +65,9 @@ def grant_role(
     return grant
 
 
+@records_actor
 @transaction.atomic
-def end_role(grant: RoleGrant, *, by: User, ends_on: date | None = None) -> RoleGrant:
+def end_role(grant: RoleGrant, *, by: Actor, ends_on: date | None = None) -> RoleGrant:
     """End a role on `ends_on` (default today, inclusive: they still hold it that day).
 
     Side effects: saves the RoleGrant (audited)."""
@@ -79,6 +83,7 @@ def end_role(grant: RoleGrant, *, by: User, ends_on: date | None = None) -> Role
     return grant
 
 
+@records_actor
 def promote_to_lee(
     person: Person, *, by: User, on: date | None = None, note: str = ""
 ) -> RoleGrant:

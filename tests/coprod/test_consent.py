@@ -16,7 +16,7 @@ from coprod.services.notifications import (
     queue_notification,
 )
 from tests.factories import ConsentTextFactory, make_person, make_staff, make_user
-from tests.factories.core import make_reachable_person
+from tests.factories.core import TEST_ACTOR, make_reachable_person
 
 
 @pytest.mark.django_db
@@ -62,7 +62,7 @@ def test_give_consent_again_after_new_text_replaces_the_old_record():
     person = make_person(consents=[ConsentPurpose.CONTACT])
     text = publish_consent_text(ConsentPurpose.CONTACT, title="Contact", body="v2", by=staff)
 
-    give_consent(person, ConsentPurpose.CONTACT, by=None)
+    give_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
 
     assert has_consent(person, ConsentPurpose.CONTACT)
     records = ConsentRecord.objects.filter(person=person).order_by("given_at", "pk")
@@ -101,7 +101,7 @@ def test_withdraw_consent_holds_a_queued_message_at_delivery(mailoutbox):
     person = make_reachable_person()
     notification = queue_notification(person, kind="test_message", key="k1")
 
-    changed = withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+    changed = withdraw_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
     result = deliver_notification(notification.pk)
 
     notification.refresh_from_db()
@@ -116,11 +116,11 @@ def test_give_contact_consent_releases_held_messages(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     person = make_reachable_person(email="sam@example.org")
-    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
     held = queue_notification(person, kind="test_message", key="k1")
 
     with django_capture_on_commit_callbacks(execute=True):
-        give_consent(person, ConsentPurpose.CONTACT, by=None)
+        give_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
 
     held.refresh_from_db()
     assert held.status == NotificationStatus.SENT
@@ -151,7 +151,7 @@ def test_withdraw_contact_consent_holds_queued_messages_at_once_but_not_account_
     someone_else = make_reachable_person(email="other@example.org")
     untouched = queue_notification(someone_else, kind="test_message", key="k2")
 
-    withdraw_consent(user.person, ConsentPurpose.CONTACT, by=None)
+    withdraw_consent(user.person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
 
     general.refresh_from_db()
     reset.refresh_from_db()
@@ -164,10 +164,10 @@ def test_withdraw_contact_consent_holds_queued_messages_at_once_but_not_account_
 @pytest.mark.django_db
 def test_withdraw_other_consent_leaves_queued_messages_alone():
     person = make_reachable_person()
-    give_consent(person, ConsentPurpose.TAKING_PART, by=None)
+    give_consent(person, ConsentPurpose.TAKING_PART, by=TEST_ACTOR)
     notification = queue_notification(person, kind="test_message", key="k1")
 
-    withdraw_consent(person, ConsentPurpose.TAKING_PART, by=None)
+    withdraw_consent(person, ConsentPurpose.TAKING_PART, by=TEST_ACTOR)
 
     notification.refresh_from_db()
     assert notification.status == NotificationStatus.QUEUED

@@ -42,7 +42,7 @@ from coprod.services.notifications import (
 from coprod.services.people import set_involvement_status
 from coprod.services.roles import end_role
 from tests.factories import NotificationFactory, make_person, make_staff, make_user
-from tests.factories.core import backdate_consent_texts, make_reachable_person
+from tests.factories.core import TEST_ACTOR, backdate_consent_texts, make_reachable_person
 
 pytestmark = pytest.mark.django_db
 
@@ -170,15 +170,15 @@ def test_notification_content_and_address_are_encrypted_at_rest(
 
 
 def _pause(person):
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
 
 
 def _withdraw(person):
-    set_involvement_status(person, PersonStatus.WITHDRAWN, by=None)
+    set_involvement_status(person, PersonStatus.WITHDRAWN, by=TEST_ACTOR)
 
 
 def _withdraw_contact_consent(person):
-    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
 
 
 def _set_prefs(**prefs):
@@ -357,7 +357,7 @@ def test_variant_is_chosen_when_sending_not_when_queueing(
 ):
     person = make_reachable_person(message_detail=when_queued)
     notification = queue(person)
-    update_safe_contact(person, by=None, confirm=False, message_detail=when_sent)
+    update_safe_contact(person, by=TEST_ACTOR, confirm=False, message_detail=when_sent)
 
     deliver_notification(notification.pk)
 
@@ -593,11 +593,11 @@ def test_held_and_released_message_counts_only_real_send_attempts(
 ):
     person = make_reachable_person()
     notification = queue(person)
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
     deliver_notification(notification.pk)
 
     with django_capture_on_commit_callbacks(execute=True):
-        set_involvement_status(person, PersonStatus.ACTIVE, by=None)
+        set_involvement_status(person, PersonStatus.ACTIVE, by=TEST_ACTOR)
 
     notification.refresh_from_db()
     assert (notification.status, notification.attempts) == ("sent", 1)
@@ -617,10 +617,10 @@ def test_release_held_notifications_keeps_them_while_still_not_allowed(mailoutbo
 
 def test_release_held_notifications_records_the_reason_that_still_applies(mailoutbox):
     person = make_reachable_person()
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
     held = queue(person)
     Person.objects.filter(pk=person.pk).update(status=PersonStatus.ACTIVE)
-    withdraw_consent(person, ConsentPurpose.CONTACT, by=None)
+    withdraw_consent(person, ConsentPurpose.CONTACT, by=TEST_ACTOR)
 
     released = release_held_notifications(Person.objects.get(pk=person.pk))
 
@@ -673,7 +673,7 @@ def test_account_email_is_sent_at_once_even_when_paused(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     user = make_user(email="sam@example.org")
-    set_involvement_status(user.person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(user.person, PersonStatus.PAUSED, by=TEST_ACTOR)
 
     with django_capture_on_commit_callbacks(execute=True):
         notification = queue_account_email(

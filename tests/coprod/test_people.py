@@ -19,7 +19,7 @@ from coprod.services.people import (
     update_profile,
 )
 from tests.factories import make_person, make_staff, make_user
-from tests.factories.core import make_reachable_person
+from tests.factories.core import TEST_ACTOR, make_reachable_person
 
 
 @pytest.mark.django_db
@@ -111,7 +111,7 @@ def test_set_involvement_status_holds_new_messages_and_hides_from_selection(
 ):
     person = make_reachable_person()
 
-    set_involvement_status(person, status, by=None)
+    set_involvement_status(person, status, by=TEST_ACTOR)
     with django_capture_on_commit_callbacks(execute=True):
         queue_notification(person, kind="test_message", key="k1", context={"detail": "a panel"})
 
@@ -127,7 +127,7 @@ def test_set_involvement_status_pause_holds_a_message_queued_before(mailoutbox):
     person = make_reachable_person()
     notification = queue_notification(person, kind="test_message", key="k1")
 
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
     result = deliver_notification(notification.pk)
 
     notification.refresh_from_db()
@@ -141,7 +141,7 @@ def test_set_involvement_status_resume_releases_held_messages(
     django_capture_on_commit_callbacks, mailoutbox
 ):
     person = make_reachable_person(email="sam@example.org")
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
     held = queue_notification(person, kind="test_message", key="k1")
     staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
 
@@ -183,7 +183,7 @@ def test_set_involvement_status_pause_marks_queued_messages_held_at_once():
     person = make_reachable_person()
     notification = queue_notification(person, kind="test_message", key="k1")
 
-    set_involvement_status(person, PersonStatus.PAUSED, by=None)
+    set_involvement_status(person, PersonStatus.PAUSED, by=TEST_ACTOR)
 
     notification.refresh_from_db()
     assert (notification.status, notification.hold_reason) == ("held", HoldReason.PAUSED)

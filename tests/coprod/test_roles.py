@@ -9,7 +9,8 @@ from coprod.enums import PersonStatus, Role, RoleGrantSource, StaffGroup
 from coprod.models import Person, RoleGrant
 from coprod.selectors import people_for_selection
 from coprod.services.roles import end_role, grant_role, promote_to_lee
-from tests.factories import RoleGrantFactory, make_person, make_staff
+from tests.factories import RoleGrantFactory, make_person, make_staff, make_user
+from tests.factories.core import TEST_ACTOR
 
 
 @pytest.fixture
@@ -92,36 +93,42 @@ def test_grant_role_allows_same_role_after_end_and_other_roles_at_once(staff):
 
 @pytest.mark.django_db
 def test_grant_role_self_signup_researcher_is_granted_by_nobody():
-    person = make_person()
+    user = make_user()
 
-    grant = grant_role(person, Role.RESEARCHER, by=None, source=RoleGrantSource.SELF_SIGNUP)
+    grant = grant_role(user.person, Role.RESEARCHER, by=user, source=RoleGrantSource.SELF_SIGNUP)
 
     assert (grant.role, grant.source, grant.granted_by) == ("researcher", "self_signup", None)
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("role", "source", "by_staff"),
+    ("role", "source", "by"),
     [
-        (Role.PWLE, RoleGrantSource.SELF_SIGNUP, False),
-        (Role.LEE, RoleGrantSource.SELF_SIGNUP, False),
-        (Role.RESEARCHER, RoleGrantSource.SELF_SIGNUP, True),
-        (Role.RESEARCHER, RoleGrantSource.GRANTED, False),
-        (Role.PWLE, RoleGrantSource.INVITATION, False),
+        (Role.PWLE, RoleGrantSource.SELF_SIGNUP, "self"),
+        (Role.LEE, RoleGrantSource.SELF_SIGNUP, "self"),
+        (Role.RESEARCHER, RoleGrantSource.SELF_SIGNUP, "staff"),
+        (Role.RESEARCHER, RoleGrantSource.GRANTED, "process"),
+        (Role.PWLE, RoleGrantSource.INVITATION, "process"),
     ],
     ids=[
         "signup-pwle",
         "signup-lee",
         "signup-with-granter",
-        "granted-by-nobody",
-        "invitation-by-nobody",
+        "granted-by-a-process",
+        "invitation-by-a-process",
     ],
 )
-def test_grant_role_refuses_signup_other_than_researcher_by_nobody(staff, role, source, by_staff):
-    person = make_person()
+def test_grant_role_refuses_signup_other_than_researcher_by_themself(staff, role, source, by):
+    user = make_user()
+    person = user.person
 
     with pytest.raises(ValidationError):
-        grant_role(person, role, by=staff if by_staff else None, source=source)
+        grant_role(
+            person,
+            role,
+            by={"self": user, "staff": staff, "process": TEST_ACTOR}[by],
+            source=source,
+        )
 
     assert not RoleGrant.objects.filter(person=person).exists()
 

@@ -13,7 +13,7 @@ from coprod.services.contact import update_safe_contact
 from coprod.services.notifications import queue_notification
 from coprod.services.roles import end_role
 from tests.factories import RoleGrantFactory, make_person, make_staff, make_user
-from tests.factories.core import backdate_consent_texts, make_reachable_person
+from tests.factories.core import TEST_ACTOR, backdate_consent_texts, make_reachable_person
 
 
 @pytest.fixture(autouse=True)
@@ -181,7 +181,7 @@ def test_general_message_is_held_past_the_reconfirm_date(
 ):
     time_machine.move_to(datetime(2026, 1, 10, 12, tzinfo=UTC), tick=False)
     person = make_reachable_person()
-    update_safe_contact(person, by=None, confirm=True)
+    update_safe_contact(person, by=TEST_ACTOR, confirm=True)
     time_machine.move_to(moment, tick=False)
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -198,12 +198,12 @@ def test_confirming_again_releases_messages_held_for_reconfirmation(
 ):
     time_machine.move_to(datetime(2026, 1, 10, 12, tzinfo=UTC), tick=False)
     person = make_reachable_person(email="sam@example.org")
-    update_safe_contact(person, by=None, confirm=True)
+    update_safe_contact(person, by=TEST_ACTOR, confirm=True)
     time_machine.move_to(datetime(2026, 8, 1, 12, tzinfo=UTC), tick=False)
     held = queue_notification(person, kind="test_message", key="k1")
 
     with django_capture_on_commit_callbacks(execute=True):
-        prefs = update_safe_contact(person, by=None, confirm=True)
+        prefs = update_safe_contact(person, by=TEST_ACTOR, confirm=True)
 
     held.refresh_from_db()
     assert (held.status, held.hold_reason) == (NotificationStatus.SENT, "")

@@ -10,6 +10,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from coprod.audit import SystemActor
 from coprod.enums import (
     ConsentPurpose,
     ContactChannel,
@@ -35,6 +36,8 @@ from coprod.services.consent import give_consent
 TEST_PASSWORD = "correct horse battery staple"
 # Base32 TOTP secret for staff in tests.
 TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+# `by` for services a test calls when who acts does not matter to it: audited like a task's work.
+TEST_ACTOR = SystemActor("test")
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -129,7 +132,7 @@ def make_person(
     for role in roles:
         RoleGrantFactory(person=person, role=role)
     for purpose in consents:
-        give_consent(person, purpose, by=None)
+        give_consent(person, purpose, by=TEST_ACTOR)
     return person
 
 
