@@ -1,20 +1,27 @@
 """The Django admin for the shared core. Writes go through services; restricted fields appear only
-for staff with the permission, never in lists, and each view of them is audited."""
+for staff with the permission, never in lists, and each view of them is audited. Nobody filters a
+list on an encrypted field, nor on a restricted field they may not see (RestrictedLookupsMixin)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models
 from django.db.models import Prefetch, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
 from coprod.audit import log_restricted_view
 from coprod.enums import ContactChannel, PersonStatus, Role, SafeTime
+from coprod.fields import EncryptedJSONField, EncryptedTextField
 from coprod.models import (
     ConsentRecord,
     ConsentText,
@@ -37,6 +44,90 @@ from coprod.services.people import (
     set_involvement_status,
 )
 from coprod.services.roles import end_role, grant_role, promote_to_lee
+
+# Every field of the model, and any lookup that reaches the model through a relation.
+ALL_FIELDS = "__all__"
+
+_RESTRICTED: dict[type[models.Model], list[tuple[str | frozenset[str], Callable[[Any], bool]]]] = {}
+
+
+def restrict_lookups(
+    model: type[models.Model],
+    fields: Iterable[str] | str,
+    *,
+    visible_to: Callable[[Any], bool],
+) -> None:
+    """Declare restricted fields of `model` (names, or ALL_FIELDS) and who may see them:
+    `visible_to(user)`, a predicate from the app's permissions module. Admin lists refuse to filter
+    on them, through any relation, for everyone else, and leave them out of the list filters.
+
+    Later apps declare theirs in their admin.py, next to the ModelAdmin (which uses
+    RestrictedLookupsMixin), e.g.
+    `restrict_lookups(Claim, ["payment_details"], visible_to=may_see_payment_details)`.
+    Encrypted fields need no declaration: nobody filters on them."""
+    names = fields if fields == ALL_FIELDS else frozenset(fields)
+    _RESTRICTED.setdefault(model, []).append((names, visible_to))
+
+
+def _restricted_for(model: type[models.Model], name: str, user: Any) -> bool:
+    return any(
+        (names == ALL_FIELDS or name in names) and not (user is not None and visible_to(user))
+        for names, visible_to in _RESTRICTED.get(model, ())
+    )
+
+
+def touches_hidden_field(model: type[models.Model], lookup: str, user: Any) -> bool:
+    """Does the filter `lookup` (e.g. "safe_contact__channels__contains") touch an encrypted field,
+    or a restricted field that `user` may not see, on any model along its path?"""
+    for part in lookup.split(LOOKUP_SEP):
+        try:
+            field = model._meta.get_field(part)
+        except FieldDoesNotExist:
+            return False  # a transform or a lookup ("contains"): the fields end here
+        if isinstance(field, EncryptedTextField | EncryptedJSONField):
+            return True
+        if _restricted_for(model, field.name, user):
+            return True
+        if not field.is_relation or field.related_model is None:
+            return False
+        model = field.related_model
+        if _restricted_for(model, ALL_FIELDS, user):
+            return True
+    return False
+
+
+class RestrictedLookupsMixin:
+    """For every ModelAdmin. Filtering an encrypted field only leaks: every Fernet token starts
+    with "gAAAAA", so `?legal_name__startswith=g` would list who has a legal name on file. And
+    filtering a restricted field (`?access_needs__isnull=False`, `?user__email__startswith=a`)
+    tells staff who may not see it something about its value. Django answers such a lookup with
+    400; list filters on them are not offered. Declare restricted fields with restrict_lookups."""
+
+    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
+        user = getattr(request, "user", None)
+        if touches_hidden_field(self.model, lookup, user):  # type: ignore[attr-defined]
+            return False
+        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
+
+    def get_list_filter(self, request: HttpRequest) -> list[Any]:
+        return [
+            list_filter
+            for list_filter in super().get_list_filter(request)  # type: ignore[misc]
+            if not _filters_hidden_field(self.model, list_filter, request.user)  # type: ignore[attr-defined]
+        ]
+
+
+def _filters_hidden_field(model: type[models.Model], list_filter: Any, user: Any) -> bool:
+    path = list_filter[0] if isinstance(list_filter, list | tuple) else list_filter
+    return isinstance(path, str) and touches_hidden_field(model, path, user)
+
+
+restrict_lookups(Person, Person.RESTRICTED_FINANCE_FIELDS, visible_to=may_see_legal_name)
+restrict_lookups(Person, Person.RESTRICTED_ENGAGEMENT_FIELDS, visible_to=may_see_contact_details)
+# The sign-in email is a contact detail too.
+restrict_lookups(User, ["email"], visible_to=may_see_contact_details)
+# Restricted as a whole: also who supports whom (Person.supported_people).
+restrict_lookups(SafeContactPreferences, ALL_FIELDS, visible_to=may_see_contact_details)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -115,7 +206,7 @@ class RoleFilter(admin.SimpleListFilter):
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["display_name", "roles_today", "status", "created_at"]
     list_filter = ["status", RoleFilter]
     # Only names everyone may see are searchable: restricted fields are encrypted and never listed.
@@ -187,14 +278,16 @@ class PersonAdmin(admin.ModelAdmin):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> HttpResponse:
         response = super().change_view(request, object_id, form_url, extra_context)
-        if request.method != "GET" or response.status_code != 200:
+        # Every time the form is shown: on GET, and again with errors after a POST, when the
+        # restricted values are on screen again. A saved form redirects and shows nothing.
+        person = (getattr(response, "context_data", None) or {}).get("original")
+        if response.status_code != 200 or person is None:
             return response
         shown = self.restricted_fields(request)
         if may_see_contact_details(request.user):
             shown += ["safe_contact"]
         if shown:
-            # The page rendered it, so the object exists; one entry per page view.
-            person = response.context_data["original"]
+            # One entry per page shown.
             log_restricted_view(person, actor=request.user, fields=shown, context="admin")
         return response
 
@@ -298,7 +391,7 @@ class UserCreationForm(forms.ModelForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(RestrictedLookupsMixin, DjangoUserAdmin):
     ordering = ["email"]
     list_display = ["email", "person", "is_staff", "is_active", "last_login"]
     list_select_related = ["person"]
@@ -367,7 +460,7 @@ class InvitationAddForm(forms.ModelForm):
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["person", "role", "status", "expires_at", "invited_by", "created_at"]
     list_select_related = ["person", "invited_by__person"]
     list_filter = ["status", "role"]
@@ -406,16 +499,26 @@ class InvitationAdmin(admin.ModelAdmin):
             base_url=request.build_absolute_uri("/"),
         )
         obj.pk = invitation.pk
-        self.message_user(
-            request,
-            _("The invitation link (shown only now, works once for 7 days): %(link)s")
-            % {"link": link},
-            messages.WARNING,
-        )
+        obj.new_link = link  # for response_add; never saved
+
+    def response_add(
+        self, request: HttpRequest, obj: Invitation, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        """Show the new link on this page, once. Not in a message: messages wait in a cookie (or
+        the session) until they are shown, and the link is a sign-in secret."""
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Invitation link"),
+            "opts": self.opts,
+            "invitation": obj,
+            "link": obj.new_link,
+            "days": settings.COPROD_INVITATION_DAYS,
+        }
+        return TemplateResponse(request, "admin/coprod/invitation/link_once.html", context)
 
 
 @admin.register(ConsentText)
-class ConsentTextAdmin(admin.ModelAdmin):
+class ConsentTextAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["purpose", "version", "title", "published_at"]
     list_filter = ["purpose"]
     fields = ["purpose", "title", "body"]
@@ -435,7 +538,7 @@ class ConsentTextAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     """What was sent when, and what is held. Content is not shown here (it may be sensitive)."""
 
     list_display = ["kind", "category", "person", "status", "hold_reason", "created_at", "sent_at"]
