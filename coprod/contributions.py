@@ -13,12 +13,31 @@ from coprod.doors import (
     Crontab,
     DemoData,
     Periodic,
+    PersonalData,
     PortalLink,
     StaffLink,
     ThingToDo,
 )
 from coprod.enums import ConsentPurpose
-from coprod.selectors import consent_outdated, contact_needs_confirming, held_message_count
+from coprod.models import (
+    ConsentRecord,
+    ErasureRequest,
+    FormDraft,
+    Invitation,
+    Notification,
+    Person,
+    RoleGrant,
+    SafeContactPreferences,
+    User,
+)
+from coprod.selectors import (
+    consent_outdated,
+    contact_needs_confirming,
+    core_personal_data,
+    erasure_request_count,
+    held_message_count,
+)
+from coprod.services.rights import erase_core_records
 
 PEOPLE = _("People and messages")
 
@@ -80,6 +99,14 @@ DOORS = AppDoors(
             PEOPLE,
             30,
         ),
+        StaffLink(
+            _("Requests to delete information"),
+            "staff:erasure_requests",
+            ("coprod.view_erasurerequest",),
+            PEOPLE,
+            40,
+            count=erasure_request_count,
+        ),
     ],
     periodic_tasks=[
         Periodic(
@@ -94,4 +121,27 @@ DOORS = AppDoors(
         ),
     ],
     demo_data=DemoData(seed=demo.seed),
+    personal_data=PersonalData(
+        models=(
+            Person,
+            User,
+            RoleGrant,
+            ConsentRecord,
+            SafeContactPreferences,
+            Invitation,
+            Notification,
+            FormDraft,
+            ErasureRequest,
+        ),
+        export=core_personal_data,
+        erase=erase_core_records,
+        retained={
+            Person: "Anonymised, with a new random reference: records other apps must keep "
+            "(payments made) point at it.",
+            User: "Emptied and unusable: audit rows name it as the actor of past changes, and "
+            "the audit table cannot be changed.",
+            ErasureRequest: "The record that the person asked and that it was done, with "
+            "nothing personal in it.",
+        },
+    ),
 )

@@ -71,7 +71,7 @@ def seed(run: DemoRun) -> None:
     staff = _account(STAFF_EMAIL, "Sam (staff)", staff=True)
     for email, name, roles in DEMO_PEOPLE:
         user = _account(email, name, staff=False)
-        _roles(user.person, roles, staff)
+        _roles(user, roles, staff)
         _consents_and_contact(user)
     run.report(f"Demo accounts ready (password: {DEMO_PASSWORD}).")
     if run.scale > 1:
@@ -100,14 +100,15 @@ def _account(email: str, name: str, *, staff: bool) -> User:
     return user
 
 
-def _roles(person: Person, roles: list[Role], staff: User) -> None:
+def _roles(user: User, roles: list[Role], staff: User) -> None:
+    person = user.person
     for role in roles:
         if person.holds_role(role):
             continue
         if role == Role.LEE:
             promote_to_lee(person, by=staff, note="Demo data")
         elif role == Role.RESEARCHER:
-            grant_role(person, role, by=None, source=RoleGrantSource.SELF_SIGNUP)
+            grant_role(person, role, by=user, source=RoleGrantSource.SELF_SIGNUP)
         else:
             grant_role(person, role, by=staff, note="Demo data")
 

@@ -83,6 +83,8 @@ class StaffLink:
     permissions: tuple[str, ...] = ()
     section: Any = ""  # a lazy translation: the heading it is listed under
     order: int = 100
+    # How many things wait there (shown beside the link): one query, or None.
+    count: Callable[[], int] | None = None
 
 
 # Background work and demo data -----------------------------------------------------------------

@@ -113,3 +113,9 @@ class InvitationStatus(models.TextChoices):
     PENDING = "pending", _("Waiting to be accepted")
     ACCEPTED = "accepted", _("Accepted")
     REVOKED = "revoked", _("Cancelled")
+
+
+class ErasureStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the engagement team")
+    CARRIED_OUT = "carried_out", _("Done: the information was deleted")
+    CANCELLED = "cancelled", _("Cancelled")

@@ -343,3 +343,76 @@ class HandleMessageForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = _helper(_("Mark as handled"), Field.textarea("note", rows=3))
+
+
+class LeaveForm(forms.Form):
+    """The first question of "Stop taking part": keep the information, or delete it."""
+
+    choice = forms.ChoiceField(
+        label=_("What would you like to do?"),
+        choices=[
+            ("withdraw", _("Stop taking part. You can keep your account and your information.")),
+            (
+                "erase",
+                _("Stop taking part and delete everything we hold about you."),
+            ),
+        ],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select what you would like to do")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(_("Continue"), Field.radios("choice", legend_size=Size.MEDIUM))
+
+
+class LeaveConfirmForm(forms.Form):
+    """The second question: are you sure? The choice travels in a hidden field."""
+
+    choice = forms.ChoiceField(
+        choices=[("withdraw", "withdraw"), ("erase", "erase")], widget=forms.HiddenInput
+    )
+    confirm = forms.ChoiceField(
+        label=_("Are you sure?"),
+        choices=YES_NO,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Select yes if you are sure")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(
+            _("Continue"),
+            Field("choice"),
+            Field.radios("confirm", legend_size=Size.MEDIUM, inline=True),
+        )
+
+
+class EraseForm(forms.Form):
+    """Staff carry out a request to delete a person's information."""
+
+    reason = forms.CharField(
+        label=_("Why are you deleting this information?"),
+        help_text=_(
+            "For example: the person asked in the portal on this date. Do not write a name or "
+            "contact details."
+        ),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why you are deleting this information")},
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone"),
+        error_messages={"required": _("Confirm that you understand this cannot be undone")},
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        helper = FormHelper()
+        helper.label_size = Size.SMALL
+        helper.layout = Layout(
+            Field.textarea("reason", rows=3),
+            Field.checkbox("confirm"),
+            Submit("submit", _("Delete their information"), css_class="govuk-button--warning"),
+        )
+        self.helper = helper

@@ -13,4 +13,9 @@ urlpatterns = [
     path("involvement/", portal.involvement, name="involvement"),
     path("messages/", portal.message_list, name="messages"),
     path("support/", portal.support, name="support"),
+    path("my-information/", portal.my_data, name="my_data"),
+    path("my-information/download/", portal.my_data_download, name="my_data_download"),
+    path("leave/", portal.leave, name="leave"),
+    path("leave/confirm/", portal.leave_confirm, name="leave_confirm"),
+    path("leave/cancel/", portal.erasure_cancel, name="erasure_cancel"),
 ]

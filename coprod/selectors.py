@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import TypeVar
+from typing import Any, TypeVar
 
+from django.apps import apps
 from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
@@ -13,6 +14,8 @@ from guardian.shortcuts import get_objects_for_user
 from coprod import doors
 from coprod.enums import (
     ConsentPurpose,
+    ErasureStatus,
+    MessageDetail,
     NotificationCategory,
     NotificationStatus,
     Role,
@@ -20,9 +23,12 @@ from coprod.enums import (
 from coprod.models import (
     ConsentRecord,
     ConsentText,
+    ErasureRequest,
+    FormDraft,
     Invitation,
     Notification,
     Person,
+    RoleGrant,
     SafeContactPreferences,
     User,
     london_today,
@@ -236,15 +242,151 @@ def held_notifications_for_user(user: User) -> QuerySet[Notification]:
 class Link:
     label: str
     url: str
+    count: int | None = None
 
 
 def staff_home_sections(user: User) -> list[tuple[str, list[Link]]]:
     """Every app's staff-home links (coprod.doors.StaffLink) this member of staff may use,
-    grouped under their sections in order. Reads permissions only (cached on the user)."""
+    grouped under their sections in order, with how many things wait there. Reads permissions
+    (cached on the user), and one count for each link that declares one."""
     sections: dict[str, list[Link]] = {}
     for link in doors.staff_links():
         if user.is_staff and user.has_perms(link.permissions):
+            count = link.count() if link.count is not None else None
             sections.setdefault(str(link.section), []).append(
-                Link(str(link.label), reverse(link.url_name))
+                Link(str(link.label), reverse(link.url_name), count)
             )
     return list(sections.items())
+
+
+# A person's own data (coprod.doors.PersonalData: the core's export) ------------------------------
+
+
+def _when(moment: object) -> str | None:
+    return moment.isoformat() if moment is not None else None  # type: ignore[attr-defined]
+
+
+def core_personal_data(person: Person) -> dict[str, Any]:
+    """Everything the core holds about `person`, restricted fields included, JSON-ready. For their
+    own download (coprod.services.rights.export_personal_data); never for anyone else."""
+    login = User.objects.filter(person=person).first()
+    prefs = (
+        SafeContactPreferences.objects.filter(person=person)
+        .select_related("support_worker")
+        .first()
+    )
+    return {
+        "about_you": {
+            "display_name": person.display_name,
+            "name_we_made_up": person.generated_name,
+            "legal_name": person.legal_name,
+            "pronouns": person.pronouns,
+            "preferred_language": person.preferred_language,
+            "needs_interpreter": person.needs_interpreter,
+            "access_and_support_needs": person.access_needs,
+            "contact_email": person.contact_email,
+            "phone": person.phone,
+            "postal_address": person.postal_address,
+            "taking_part": person.get_status_display(),
+            "record_created": _when(person.created_at),
+        },
+        "sign_in": None
+        if login is None
+        else {
+            "email": login.email,
+            "account_created": _when(login.date_joined),
+            "last_signed_in": _when(login.last_login),
+        },
+        "roles": [
+            {
+                "role": grant.get_role_display(),
+                "from": _when(grant.starts_on),
+                "until": _when(grant.ends_on),
+                "how": grant.get_source_display(),
+                "note": grant.note,
+            }
+            for grant in RoleGrant.objects.filter(person=person).order_by("starts_on", "pk")
+        ],
+        "what_you_agreed_to": [
+            {
+                "purpose": record.get_purpose_display(),
+                "version": record.text.version,
+                "text": record.text.body,
+                "agreed_on": _when(record.given_at),
+                "withdrawn_on": _when(record.withdrawn_at),
+            }
+            for record in ConsentRecord.objects.filter(person=person)
+            .select_related("text")
+            .order_by("given_at", "pk")
+        ],
+        "how_we_contact_you": None
+        if prefs is None
+        else {
+            "ways": prefs.channels,
+            "times": prefs.safe_times,
+            "voicemail_ok": prefs.voicemail_ok,
+            "how_much_messages_say": prefs.get_message_detail_display(),
+            "wait_for_you_to_start": prefs.person_initiates_only,
+            "support_worker": prefs.support_worker.display_name if prefs.support_worker else None,
+            "safety_notes": prefs.safety_notes,
+            "confirmed_on": _when(prefs.confirmed_at),
+            "confirm_again_by": _when(prefs.reconfirm_by),
+        },
+        "messages": [
+            {
+                "kind": message.kind,
+                "status": message.get_status_display(),
+                "written": _when(message.created_at),
+                "sent": _when(message.sent_at),
+                # Account emails carried a sign-in secret: their body is not kept.
+                "subject": message.content[MessageDetail.FULL]["subject"],
+                "text": message.content[MessageDetail.FULL]["body"]
+                if message.category == NotificationCategory.GENERAL
+                else "",
+            }
+            for message in Notification.objects.filter(person=person).order_by("created_at", "pk")
+        ],
+        "invitations": [
+            {
+                "role": invitation.get_role_display(),
+                "email": invitation.email,
+                "status": invitation.get_status_display(),
+                "sent": _when(invitation.created_at),
+            }
+            for invitation in Invitation.objects.filter(person=person).order_by("created_at")
+        ],
+        "saved_form_answers": [
+            {"page": draft.path, "saved": _when(draft.saved_at), "answers": draft.data}
+            for draft in FormDraft.objects.filter(user__person=person).order_by("saved_at")
+        ],
+        "requests_to_delete_your_information": [
+            {
+                "status": request.get_status_display(),
+                "asked_on": _when(request.requested_at),
+                "done_or_cancelled_on": _when(request.decided_at),
+            }
+            for request in ErasureRequest.objects.filter(person=person).order_by("requested_at")
+        ],
+    }
+
+
+def erasure_requests_for_user(user: User) -> QuerySet[ErasureRequest]:
+    """Requests to delete a person's information, for the engagement team."""
+    return visible_to(
+        user,
+        ErasureRequest.objects.select_related("person"),
+        staff_permission="coprod.view_erasurerequest",
+    )
+
+
+def pending_erasure_request(person: Person) -> ErasureRequest | None:
+    return ErasureRequest.objects.filter(person=person, status=ErasureStatus.PENDING).first()
+
+
+def erasure_request_count() -> int:
+    return ErasureRequest.objects.filter(status=ErasureStatus.PENDING).count()
+
+
+def personal_data_holders() -> list[str]:
+    """The names of the apps that hold personal data (what an erasure goes through)."""
+    return [str(apps.get_app_config(label).verbose_name) for label in doors.personal_data()]

@@ -13,4 +13,6 @@ urlpatterns = [
     path("invitations/<int:pk>/cancel/", staff.invitation_revoke, name="invitation_revoke"),
     path("messages/held/", staff.held_messages, name="held_messages"),
     path("messages/<int:pk>/handle/", staff.message_handle, name="message_handle"),
+    path("erasure/", staff.erasure_requests, name="erasure_requests"),
+    path("erasure/<int:pk>/", staff.erasure_request, name="erasure_request"),
 ]

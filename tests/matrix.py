@@ -97,7 +97,8 @@ class Entry:
     """One case of one URL: the expected answer for each kind of visitor."""
 
     expect: Expect
-    # Makes the URL's object for this visitor and returns the URL's kwargs.
+    # Makes the URL's object for this visitor and returns the URL's kwargs (keys starting with
+    # "_" are not for the URL: they tell `snapshot` about other rows it must watch).
     build: Callable[[Visit], dict[str, Any]] = no_kwargs
     # What the case is, when a URL has several ("the visitor's own", "someone else's").
     case: str = ""
@@ -105,6 +106,9 @@ class Entry:
     data: dict[str, Any] = field(default_factory=dict)
     # For writes: a snapshot of what must not change when the write is refused.
     snapshot: Callable[[dict[str, Any]], Any] | None = None
+    # The snapshot must not change whoever visits, allowed or not (e.g. a write that acts on
+    # the visitor's own record must leave someone else's alone).
+    never_changes: bool = False
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,12 @@ from coprod.models.drafts import FormDraft
 from coprod.models.invitations import Invitation, hash_token
 from coprod.models.notifications import Notification
 from coprod.models.people import Person, RoleGrant, User, london_today
+from coprod.models.rights import ErasureRequest
 
 __all__ = [
     "ConsentRecord",
     "ConsentText",
+    "ErasureRequest",
     "FormDraft",
     "Invitation",
     "Notification",

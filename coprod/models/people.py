@@ -78,6 +78,11 @@ class Person(models.Model):
         _("status"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
     )
     status_changed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set when everything personal about them was deleted (coprod.services.rights.erase_person):
+    # what is left is a pseudonymous reference kept for records that must stay (payments).
+    erased_at = models.DateTimeField(
+        _("information deleted on"), null=True, blank=True, editable=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -8,6 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -72,14 +73,13 @@ def create_invitation(
 
 
 def _queue_invitation_email(invitation: Invitation, link: str) -> None:
-    from django.template.loader import render_to_string
-
     context = {"link": link, "days": settings.COPROD_INVITATION_DAYS}
     queue_account_email(
         email=invitation.email,
         kind="invitation",
         subject=" ".join(render_to_string("emails/invitation/subject.txt", context).split()),
         body=render_to_string("emails/invitation/body.txt", context).strip(),
+        person=invitation.person,
     )
 
 

@@ -183,21 +183,29 @@ def queue_notification(
     return notification
 
 
-def queue_account_email(*, email: str, kind: str, subject: str, body: str) -> Notification:
+def queue_account_email(
+    *, email: str, kind: str, subject: str, body: str, person: Person | None = None
+) -> Notification:
     """Queue a sign-in, verification, password or security email (from allauth). These are sent at
     once and never held; their wording is neutral (our templates under `account/email/`).
+
+    `person` is who it is for, when the address is not (yet) their sign-in address (an invitation,
+    a new address to confirm); otherwise the login with that address says who. Either way the
+    message is theirs: it appears in their data download and goes with their erasure.
 
     The body usually carries a secret (a sign-in, reset or invitation link): it is kept, encrypted,
     only until the message is sent or fails for good, then blanked.
 
     Side effects: saves a Notification; after commit, enqueues its delivery."""
-    user = User.objects.filter(email__iexact=email).select_related("person").first()
+    if person is None:
+        user = User.objects.filter(email__iexact=email).select_related("person").first()
+        person = user.person if user is not None else None
     content = {"subject": subject, "body": body, "to": email}
     notification = Notification.objects.create(
         idempotency_key=f"account:{uuid.uuid4()}",
         kind=kind,
         category=NotificationCategory.ACCOUNT,
-        person=user.person if user is not None else None,
+        person=person,
         content={MessageDetail.NEUTRAL: content, MessageDetail.FULL: content},
     )
     _enqueue_if_due(notification)

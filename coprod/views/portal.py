@@ -5,24 +5,41 @@ to guess, except the consent purpose, which is checked against the known purpose
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.doors import form_data_or_draft, saves_draft_on_timeout
 from coprod.enums import ConsentPurpose, PersonStatus
-from coprod.forms import ConsentAnswerForm, InvolvementForm, ProfileForm, SafeContactForm
+from coprod.forms import (
+    ConsentAnswerForm,
+    InvolvementForm,
+    LeaveConfirmForm,
+    LeaveForm,
+    ProfileForm,
+    SafeContactForm,
+)
 from coprod.models import SafeContactPreferences
 from coprod.selectors import (
     consent_states_for_person,
     messages_for_person,
+    pending_erasure_request,
     things_to_do_for_person,
 )
 from coprod.services.consent import give_consent, withdraw_consent
 from coprod.services.contact import update_safe_contact
 from coprod.services.people import set_involvement_status, update_profile
+from coprod.services.rights import (
+    cancel_erasure_request,
+    export_personal_data,
+    request_erasure,
+)
 
 
 @require_http_methods(["GET"])
@@ -130,3 +147,129 @@ def support(request: HttpRequest) -> HttpResponse:
         .first()
     )
     return render(request, "portal/support.html", {"prefs": prefs})
+
+
+# Your information: download it, stop taking part, have it deleted -------------------------------
+
+# Headings for the core's sections of the download; an app's sections use their own keys.
+SECTION_TITLES = {
+    "coprod": _lazy("Your account"),
+    "about_you": _lazy("About you"),
+    "sign_in": _lazy("Signing in"),
+    "roles": _lazy("Your roles"),
+    "what_you_agreed_to": _lazy("What you agreed to"),
+    "how_we_contact_you": _lazy("How we contact you"),
+    "messages": _lazy("Messages"),
+    "invitations": _lazy("Invitations"),
+    "saved_form_answers": _lazy("Answers we saved for you"),
+    "requests_to_delete_your_information": _lazy("Requests to delete your information"),
+}
+
+
+def _title(key: str) -> str:
+    return str(SECTION_TITLES.get(key, key.replace("_", " ").capitalize()))
+
+
+def _shown(value: object) -> str:
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if isinstance(value, list | tuple):
+        return ", ".join(_shown(item) for item in value)
+    if isinstance(value, dict):
+        return "; ".join(f"{_title(key)}: {_shown(item)}" for key, item in value.items())
+    return str(value)
+
+
+def _rows(record: dict[str, object]) -> list[tuple[str, str]]:
+    return [(_title(key), _shown(value)) for key, value in record.items()]
+
+
+def _sections(data: dict[str, object]) -> list[dict[str, object]]:
+    """The download as headed sections: a record is a list of (label, value) rows; a list of
+    records is shown one after another."""
+    sections = []
+    for app, parts in data.items():
+        if not isinstance(parts, dict):
+            continue
+        for key, value in parts.items():
+            if isinstance(value, list):
+                records = [_rows(item) for item in value if isinstance(item, dict)]
+            elif isinstance(value, dict):
+                records = [_rows(value)]
+            else:
+                records = []
+            sections.append({"app": app, "title": _title(key), "records": records})
+    return sections
+
+
+@require_http_methods(["GET"])
+def my_data(request: HttpRequest) -> HttpResponse:
+    data = export_personal_data(request.user.person, by=request.user)
+    return render(
+        request,
+        "portal/my_data.html",
+        {"sections": _sections(data), "generated": data["generated"]},
+    )
+
+
+@require_http_methods(["GET"])
+def my_data_download(request: HttpRequest) -> HttpResponse:
+    data = export_personal_data(request.user.person, by=request.user)
+    response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
+    response["Content-Disposition"] = 'attachment; filename="my-information.json"'
+    return response
+
+
+@require_http_methods(["GET", "POST"])
+def leave(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    pending = pending_erasure_request(person)
+    if pending is not None:
+        return render(request, "portal/leave_pending.html", {"request_": pending})
+    form = LeaveForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        url = reverse("portal:leave_confirm")
+        return redirect(f"{url}?{urlencode({'choice': form.cleaned_data['choice']})}")
+    return render(
+        request,
+        "portal/leave.html",
+        {"form": form, "withdrawn": person.status == PersonStatus.WITHDRAWN},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def leave_confirm(request: HttpRequest) -> HttpResponse:
+    person = request.user.person
+    if pending_erasure_request(person) is not None:
+        return redirect("portal:leave")
+    choice = (request.POST if request.method == "POST" else request.GET).get("choice")
+    if choice not in ("withdraw", "erase"):
+        return redirect("portal:leave")
+    form = LeaveConfirmForm(
+        request.POST if request.method == "POST" else None, initial={"choice": choice}
+    )
+    if request.method == "POST" and form.is_valid():
+        if form.cleaned_data["confirm"] != "yes":
+            return redirect("portal:home")
+        if form.cleaned_data["choice"] == "erase":
+            request_erasure(person, by=request.user)
+            messages.success(
+                request,
+                _("We have your request. We will delete your information within one month."),
+            )
+            return redirect("portal:leave")
+        set_involvement_status(person, PersonStatus.WITHDRAWN, by=request.user)
+        messages.success(request, _("You have stopped taking part. We will not contact you."))
+        return redirect("portal:home")
+    return render(request, "portal/leave_confirm.html", {"form": form, "choice": choice})
+
+
+@require_POST
+def erasure_cancel(request: HttpRequest) -> HttpResponse:
+    pending = pending_erasure_request(request.user.person)
+    if pending is not None:
+        cancel_erasure_request(pending, by=request.user, reason="Cancelled by the person.")
+        messages.success(request, _("Your request is cancelled. We will keep your information."))
+    return redirect("portal:leave")

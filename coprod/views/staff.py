@@ -14,9 +14,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.audit import log_restricted_view
-from coprod.enums import MessageDetail, NotificationCategory
-from coprod.forms import HandleMessageForm, InvitationForm, NewInvitationLinkForm
-from coprod.models import Invitation, User
+from coprod.enums import ErasureStatus, MessageDetail, NotificationCategory
+from coprod.forms import EraseForm, HandleMessageForm, InvitationForm, NewInvitationLinkForm
+from coprod.models import ErasureRequest, Invitation, User
 from coprod.permissions import (
     get_object_for_user,
     is_staff_with,
@@ -26,8 +26,10 @@ from coprod.permissions import (
     require,
 )
 from coprod.selectors import (
+    erasure_requests_for_user,
     held_notifications_for_user,
     invitations_for_user,
+    personal_data_holders,
     staff_home_sections,
 )
 from coprod.services.invitations import (
@@ -36,6 +38,7 @@ from coprod.services.invitations import (
     revoke_invitation,
 )
 from coprod.services.notifications import mark_notification_handled
+from coprod.services.rights import erase_person
 
 
 def _may_change_invitation(user: User, invitation: Invitation) -> bool:
@@ -180,4 +183,42 @@ def message_handle(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         "staff/message_handle.html",
         {"notification": notification, "form": form, "content": content},
+    )
+
+
+@require_http_methods(["GET"])
+def erasure_requests(request: HttpRequest) -> HttpResponse:
+    require(request, is_staff_with(request.user, "coprod.view_erasurerequest"))
+    items = erasure_requests_for_user(request.user).order_by("status", "-requested_at")[:200]
+    return render(request, "staff/erasure_requests.html", {"items": items})
+
+
+def _may_erase(user: User, erasure: ErasureRequest) -> bool:
+    return is_staff_with(user, "coprod.erase_person", "coprod.change_erasurerequest")
+
+
+@require_http_methods(["GET", "POST"])
+def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
+    erasure = get_object_for_user(request, erasure_requests_for_user, pk=pk)
+    may_erase = _may_erase(request.user, erasure) and erasure.status == ErasureStatus.PENDING
+    form = EraseForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        require(request, may_erase)
+        if form.is_valid():
+            try:
+                erase_person(erasure, by=request.user, reason=form.cleaned_data["reason"])
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, _("Their information is deleted."))
+                return redirect("staff:erasure_requests")
+    return render(
+        request,
+        "staff/erasure_request.html",
+        {
+            "erasure": erasure,
+            "form": form,
+            "may_erase": may_erase,
+            "holders": personal_data_holders(),
+        },
     )

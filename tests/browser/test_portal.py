@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from coprod.services.rights import request_erasure
 from tests.browser.support import Tab
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,10 @@ PORTAL_PAGES = {
     "involvement": reverse("portal:involvement"),
     "messages": reverse("portal:messages"),
     "support": reverse("portal:support"),
+    "my information": reverse("portal:my_data"),
+    "leave": reverse("portal:leave"),
+    "leave confirm (erase)": reverse("portal:leave_confirm") + "?choice=erase",
+    "leave confirm (withdraw)": reverse("portal:leave_confirm") + "?choice=withdraw",
 }
 
 
@@ -45,6 +50,8 @@ INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
     "contact": (_no_channels_and_do_not_wait, ["id_channels_1"]),
     "consent": (_no_answer, ["id_answer_1"]),
     "involvement": (_no_answer, ["id_confirm_1"]),
+    "leave": (_no_answer, ["id_choice_1"]),
+    "leave confirm (erase)": (_no_answer, ["id_confirm_1"]),
 }
 
 
@@ -93,3 +100,13 @@ def test_portal_error_summary_moves_focus(member_tab: Tab, name: str) -> None:
     assert links == [f"#{target}" for target in expected_targets]
     assert [element["id"] for element in focused_after_click] == expected_targets
     assert all(element["tag"] in {"input", "textarea", "select"} for element in focused_after_click)
+
+
+def test_pending_erasure_request_page_accessible(member_tab: Tab, member) -> None:
+    request_erasure(member.person, by=member)
+    member_tab.set_viewport("320px")
+
+    member_tab.goto(reverse("portal:leave"))
+
+    assert member_tab.page.get_by_role("button", name="Cancel my request").is_visible()
+    member_tab.assert_accessible_at_every_viewport()

@@ -7,8 +7,8 @@ from typing import Any
 from guardian.shortcuts import assign_perm
 
 from coprod.enums import NotificationStatus, StaffGroup
-from coprod.models import Invitation, Notification, hash_token
-from tests.factories import InvitationFactory, NotificationFactory, make_staff
+from coprod.models import ErasureRequest, Invitation, Notification, Person, hash_token
+from tests.factories import InvitationFactory, NotificationFactory, make_person, make_staff
 from tests.matrix import (
     ADMIN,
     EXIT,
@@ -59,6 +59,29 @@ def own_held_message(visit: Visit) -> dict[str, Any]:
         person=person, status=NotificationStatus.HELD, hold_reason="paused"
     )
     return {"pk": notification.pk}
+
+
+def erasure(visit: Visit) -> dict[str, Any]:
+    """Someone else's request to delete their information."""
+    return {"pk": ErasureRequest.objects.create(person=make_person(chosen_name="Kept")).pk}
+
+
+def own_erasure(visit: Visit) -> dict[str, Any]:
+    person = visit.person or make_person()
+    return {"pk": ErasureRequest.objects.create(person=person).pk}
+
+
+def someone_elses_pending_erasure(visit: Visit) -> dict[str, Any]:
+    """No URL kwargs (the portal acts on the visitor's own request), but another person's
+    request exists: it must stay untouched."""
+    other = ErasureRequest.objects.create(person=make_person(chosen_name="Kept"))
+    return {"_other": other.pk}
+
+
+def erasure_state(kwargs: dict[str, Any]) -> Any:
+    pk = kwargs.get("pk", kwargs.get("_other"))
+    request = ErasureRequest.objects.get(pk=pk)
+    return request.status, Person.objects.get(pk=request.person_id).chosen_name
 
 
 def invitation_state(kwargs: dict[str, Any]) -> Any:
@@ -117,6 +140,18 @@ MATRIX = Matrix(
         "portal:involvement": Entry(portal(200)),
         "portal:messages": Entry(portal(200)),
         "portal:support": Entry(portal(200)),
+        "portal:my_data": Entry(portal(200)),
+        "portal:my_data_download": Entry(portal(200)),
+        "portal:leave": Entry(portal(200)),
+        "portal:leave_confirm": Entry(portal(200), data={"choice": "erase"}),
+        "portal:erasure_cancel": Entry(
+            portal(302),
+            build=someone_elses_pending_erasure,
+            method="post",
+            snapshot=erasure_state,
+            never_changes=True,
+            case="someone else's request exists",
+        ),
         # Staff pages.
         "staff:home": Entry(with_granted(staff_page(allowed=200, other_staff=200), granted=200)),
         "staff:invitations": Entry(with_granted(staff_page(allowed=200), granted=403)),
@@ -147,6 +182,27 @@ MATRIX = Matrix(
             snapshot=invitation_state,
         ),
         "staff:held_messages": Entry(with_granted(staff_page(allowed=200), granted=403)),
+        "staff:erasure_requests": Entry(with_granted(staff_page(allowed=200), granted=403)),
+        "staff:erasure_request": [
+            Entry(
+                engagement_object(allowed=200, granted=404),
+                build=erasure,
+                case="someone else's",
+            ),
+            Entry(
+                engagement_object(allowed=200, granted=404),
+                build=own_erasure,
+                case="the visitor's own",
+            ),
+            Entry(
+                engagement_object(allowed=302, granted=404),
+                build=erasure,
+                method="post",
+                data={"reason": "Asked in the portal.", "confirm": "on"},
+                snapshot=erasure_state,
+                case="carry it out",
+            ),
+        ],
         "staff:message_handle": [
             Entry(
                 engagement_object(allowed=302, granted=404),
