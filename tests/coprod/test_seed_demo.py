@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from coprod import crypto
-from coprod.enums import Role, StaffGroup
 from coprod.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from coprod.enums import Role, StaffGroup
 from coprod.models import ConsentRecord, Person, RoleGrant, SafeContactPreferences, User
 
 pytestmark = pytest.mark.django_db
@@ -110,3 +110,15 @@ def test_seed_demo_run_twice_creates_nothing_new(settings):
 
     assert row_counts() == first
     assert User.objects.get(email="pwle@example.org").check_password(DEMO_PASSWORD) is True
+
+
+def test_seed_demo_audit_rows_name_who_or_what_acted(settings):
+    from auditlog.models import LogEntry
+
+    settings.DEBUG = True
+
+    seed()
+
+    rows = LogEntry.objects.all()
+    assert rows.filter(cid="command:seed_demo").exists()
+    assert rows.filter(actor__isnull=True).exclude(cid="command:seed_demo").count() == 0

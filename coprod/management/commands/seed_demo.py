@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from coprod import doors
+from coprod.audit import SystemActor, acting
 
 
 class Command(BaseCommand):
@@ -28,6 +29,8 @@ class Command(BaseCommand):
         if scale < 1:
             raise CommandError("--scale must be 1 or more.")
         run = doors.DemoRun(scale=scale, report=self.stdout.write)
-        for _label, demo in doors.demo_data_in_order():
-            with transaction.atomic():
-                demo.seed(run)
+        # What the demo data saves is recorded in the audit trail as done by this command.
+        with acting(SystemActor("command:seed_demo")):
+            for _label, demo in doors.demo_data_in_order():
+                with transaction.atomic():
+                    demo.seed(run)
