@@ -23,7 +23,11 @@ class RedactPersonalDataFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         try:
             message = record.getMessage()
-        except Exception:  # a bad log call must not break the request
+        except Exception:
+            # A bad log call must not break the request, nor leak: logging would print its
+            # arguments to stderr unfiltered. Keep them, redacted, in a message that formats.
+            record.msg = redact(f"{record.msg} (arguments that did not fit: {record.args!r})")
+            record.args = None
             return True
         cleaned = redact(message)
         if cleaned != message:

@@ -69,12 +69,6 @@ def test_filter_redacts_tracebacks():
     assert "Key (email)=([email]) already exists." in output
 
 
-def test_filter_lets_a_malformed_log_call_through():
-    record = logging.LogRecord("coprod.test", logging.INFO, __file__, 1, "%s and %s", ("a",), None)
-
-    assert RedactPersonalDataFilter().filter(record) is True
-
-
 @pytest.fixture
 def configured_output():
     """What the handler configured in settings.LOGGING writes, captured."""
@@ -107,3 +101,11 @@ def test_no_email_address_reaches_the_logs_during_sign_in_and_password_reset(
     assert [message for message in messages if EMAIL.search(message)] == []
     assert EMAIL.search(configured_output.getvalue()) is None
     assert "Reset requested for [email]" in configured_output.getvalue()
+
+
+def test_malformed_log_call_neither_breaks_the_caller_nor_leaks(configured_output, capsys):
+    logging.getLogger("coprod.test").warning("Sent to %s and %s", "robin@example.org")
+
+    output = configured_output.getvalue()
+    assert "Sent to %s and %s (arguments that did not fit: ('[email]',))" in output
+    assert "@" not in output + capsys.readouterr().err

@@ -195,9 +195,10 @@ def test_staff_who_just_signed_in_with_totp_must_reauthenticate_for_recovery_cod
         302,
         "/accounts/reauthenticate/?next=%2Faccounts%2F2fa%2Frecovery-codes%2Fgenerate%2F",
     )
-    assert Authenticator.objects.filter(
-        user=staff, type=Authenticator.Type.RECOVERY_CODES
-    ).exists() is False
+    assert (
+        Authenticator.objects.filter(user=staff, type=Authenticator.Type.RECOVERY_CODES).exists()
+        is False
+    )
 
 
 def test_changing_password_needs_the_current_password(client):

@@ -3,12 +3,18 @@ process under the production settings)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.core.exceptions import ImproperlyConfigured
+from django.utils import timezone
 
-from coprod.celery import app as celery_app
 from coprod.checks import check_production_services
+from coprod.models import FormDraft
+from coprod.services import drafts
 from coprod.settings import env_bool, env_int
+from coprod.tasks import delete_stale_drafts
+from tests.factories.core import make_user
 
 REDIS = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://x"}
@@ -93,7 +99,22 @@ def test_env_int_rejects_a_non_number(monkeypatch):
         env_int("COPROD_TEST_NUMBER", default=1)
 
 
-def test_test_settings_keep_celery_eager(settings):
-    assert settings.CELERY_TASK_ALWAYS_EAGER is True
-    assert celery_app.conf.task_always_eager is True
-    assert settings.CELERY_TASK_EAGER_PROPAGATES is True
+@pytest.mark.django_db
+def test_in_tests_a_queued_task_has_run_when_delay_returns():
+    draft = FormDraft.objects.create(user=make_user(), path="/portal/profile/", data={"a": 1})
+    FormDraft.objects.filter(pk=draft.pk).update(saved_at=timezone.now() - timedelta(days=3650))
+
+    result = delete_stale_drafts.delay()
+
+    assert result.get() == 1
+    assert FormDraft.objects.filter(pk=draft.pk).exists() is False
+
+
+def test_in_tests_a_failing_task_raises_in_the_caller(monkeypatch):
+    def broken() -> int:
+        raise RuntimeError("the service failed")
+
+    monkeypatch.setattr(drafts, "delete_stale_drafts", broken)
+
+    with pytest.raises(RuntimeError, match="the service failed"):
+        delete_stale_drafts.delay()
