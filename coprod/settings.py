@@ -51,7 +51,9 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
 DEBUG = env_bool("DJANGO_DEBUG", default=False)
 
 SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="")
-if not SECRET_KEY:
+# Celery workers and beat sign nothing, so production runs them without the key (deploy/README.md):
+# with COPROD_WITHOUT_SECRET_KEY on, the key stays empty and Django refuses any use of it, loudly.
+if not SECRET_KEY and not env_bool("COPROD_WITHOUT_SECRET_KEY", default=False):
     if not DEBUG:
         raise ImproperlyConfigured(
             "DJANGO_SECRET_KEY is not set. Set it (production) or set DJANGO_DEBUG=1 (development)."
@@ -323,6 +325,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
+# A __Host- cookie is accepted by browsers only when Secure, for Path=/ and without a Domain, so no
+# other host (a subdomain, or a plain-HTTP page) can set or overwrite it. Only when the cookies are
+# Secure: a browser drops a __Host- cookie that is not.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS = [

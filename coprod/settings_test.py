@@ -17,6 +17,9 @@ ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 SECURE_SSL_REDIRECT = False
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+# Plain names: browsers drop __Host- cookies that are not Secure (browser tests run over http).
+SESSION_COOKIE_NAME = "sessionid"
+CSRF_COOKIE_NAME = "csrftoken"
 SECURE_HSTS_SECONDS = 0
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 
