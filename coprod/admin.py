@@ -40,6 +40,7 @@ from coprod.services.invitations import create_invitation
 from coprod.services.people import (
     create_person,
     create_user_for_person,
+    ensure_email_is_free,
     save_person_record,
     set_involvement_status,
 )
@@ -178,17 +179,7 @@ class SafeContactInline(admin.StackedInline):
     fk_name = "person"
     can_delete = False
     autocomplete_fields = ["support_worker"]
-    fields = [
-        "channels",
-        "safe_times",
-        "voicemail_ok",
-        "message_detail",
-        "person_initiates_only",
-        "support_worker",
-        "safety_notes",
-        "confirmed_at",
-        "reconfirm_by",
-    ]
+    fields = [*SAFE_CONTACT_STAFF_FIELDS, "confirmed_at"]
     readonly_fields = ["confirmed_at"]
 
 
@@ -447,10 +438,7 @@ class InvitationAddForm(forms.ModelForm):
         self.fields["person"].required = False
 
     def clean_email(self) -> str:
-        email = User.objects.normalize_email(self.cleaned_data["email"]).strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise ValidationError(_("Someone already has an account with this email address."))
-        return email
+        return ensure_email_is_free(self.cleaned_data["email"])
 
     def clean_person(self) -> Person | None:
         person = self.cleaned_data.get("person")
@@ -492,7 +480,7 @@ class InvitationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
         invitation, link = create_invitation(
             email=data["email"],
             role=data["role"],
-            invited_by=request.user,
+            by=request.user,
             person=data.get("person"),
             chosen_name=data.get("chosen_name", ""),
             send_email=data.get("send_email", False),

@@ -13,7 +13,11 @@ class CoprodConfig(AppConfig):
 
         from coprod import audit, checks, doors, security_events  # noqa: F401  (registrations)
         from coprod.middleware import record_sign_in_time
+        from coprod.models.people import UserManager
+        from coprod.services.people import create_person
 
         user_logged_in.connect(record_sign_in_time, dispatch_uid="coprod_sign_in_time")
+        # A login made without a person (createsuperuser) gets one through the one door.
+        UserManager.new_person = create_person
         # Every installed app's contributions (coprod.doors), read once at start-up.
         doors.load_declarations()

@@ -33,6 +33,8 @@ from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
+from coprod.services.drafts import take_draft
+
 if TYPE_CHECKING:
     from coprod.models import Person
 
@@ -301,8 +303,6 @@ def draft_path(path: str) -> str | None:
 def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
     """For a form view: the POST data, or on GET the draft saved when the session timed out on
     this form (taken: it is deleted once shown), or None."""
-    from coprod.services.drafts import take_draft
-
     if request.method == "POST":
         return request.POST
     path = draft_path(request.path_info)

@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 
 from coprod.enums import ContactChannel, MessageDetail, Role, SafeTime
 from coprod.models import Person, SafeContactPreferences, User
+from coprod.selectors import people_without_login
+from coprod.services.people import PROFILE_FIELDS, ensure_email_is_free
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 
@@ -31,13 +33,7 @@ def _helper(submit_label: str, *fields: Any) -> FormHelper:
 class ProfileForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = [
-            "chosen_name",
-            "pronouns",
-            "preferred_language",
-            "needs_interpreter",
-            "access_needs",
-        ]
+        fields = list(PROFILE_FIELDS)
         labels = {
             "chosen_name": _("Display name"),
             "pronouns": _("Pronouns (optional)"),
@@ -173,6 +169,8 @@ class SafeContactForm(forms.Form):
         return data
 
     def changes(self) -> dict[str, Any]:
+        """The answers, as coprod.services.contact.update_safe_contact takes them (its
+        EDITABLE_FIELDS)."""
         data = self.cleaned_data
         return {
             "channels": data["channels"],
@@ -289,9 +287,7 @@ class InvitationForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = (
-            Person.objects.filter(user__isnull=True).with_display_name().order_by("shown_name")
-        )
+        self.fields["person"].queryset = people_without_login().order_by("shown_name")
         self.fields["person"].label_from_instance = lambda person: person.display_name
         self.helper = _helper(
             _("Create the invitation"),
@@ -302,10 +298,7 @@ class InvitationForm(forms.Form):
         )
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
-        if User.objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(_("Someone already has an account with this email address"))
-        return email
+        return ensure_email_is_free(self.cleaned_data["email"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

@@ -75,6 +75,27 @@ def visible_to(
     return queryset.filter(condition)
 
 
+def email_has_account(email: str) -> bool:
+    """Does any login use this address (whatever its case)?"""
+    return User.objects.filter(email__iexact=email.strip()).exists()
+
+
+def people_without_login() -> QuerySet[Person]:
+    """People we know who have no login yet (referred, say), by the name everyone sees."""
+    return Person.objects.filter(user__isnull=True, erased_at__isnull=True).with_display_name()
+
+
+def safe_contact_for_person(person: Person) -> SafeContactPreferences:
+    """A person's contact preferences, with their support worker. Every person gets them when
+    created (coprod.services.people.create_person); an unsaved default stands in otherwise."""
+    prefs = (
+        SafeContactPreferences.objects.select_related("support_worker")
+        .filter(person=person)
+        .first()
+    )
+    return prefs or SafeContactPreferences(person=person)
+
+
 def people_for_selection(role: Role | str, *, on: date | None = None) -> QuerySet[Person]:
     """People who hold `role` and may be offered work: paused and withdrawn people are hidden."""
     return Person.objects.holding(role, on=on).available_for_selection()

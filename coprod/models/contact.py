@@ -87,7 +87,3 @@ class SafeContactPreferences(models.Model):
 
     def reconfirmation_overdue(self, today: date | None = None) -> bool:
         return self.reconfirm_by is not None and self.reconfirm_by < (today or london_today())
-
-    def channel_labels(self) -> list[str]:
-        labels = dict(ContactChannel.choices)
-        return [str(labels[channel]) for channel in self.channels if channel in labels]

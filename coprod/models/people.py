@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from datetime import date
 from functools import cached_property
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, Lower, NullIf
@@ -124,10 +126,6 @@ class Person(models.Model):
     def holds_role(self, role: Role | str) -> bool:
         return role in self.current_roles
 
-    @property
-    def is_paused(self) -> bool:
-        return self.status == PersonStatus.PAUSED
-
 
 class RoleGrantQuerySet(models.QuerySet):
     def current(self, *, on: date | None = None) -> RoleGrantQuerySet:
@@ -173,23 +171,21 @@ class RoleGrant(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} ({self.starts_on} – {self.ends_on or '…'})"
 
-    def is_current(self, on: date | None = None) -> bool:
-        day = on or london_today()
-        return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)
-
 
 class UserManager(BaseUserManager["User"]):
     use_in_migrations = True
+    # How a login made without a person gets one (`manage.py createsuperuser`): the one door for
+    # new people, coprod.services.people.create_person, set at start-up (coprod.apps), so that
+    # this layer does not import services.
+    new_person: Callable[[], Person] | None = None
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
         if not email:
             raise ValueError("An email address is required.")
         if "person" not in extra:
-            # The one door for new people (generated name, default safe-contact preferences);
-            # imported here because services import this module.
-            from coprod.services.people import create_person
-
-            extra["person"] = create_person()
+            if UserManager.new_person is None:
+                raise ImproperlyConfigured("UserManager.new_person is set when Django starts.")
+            extra["person"] = UserManager.new_person()
         user = self.model(email=self.normalize_email(email).lower(), **extra)
         if password:
             user.set_password(password)

@@ -12,6 +12,7 @@ from coprod.audit import Actor, records_actor
 from coprod.enums import ConsentPurpose, HoldReason
 from coprod.models import ConsentRecord, ConsentText, Person, User
 from coprod.selectors import current_consent_text
+from coprod.services.notifications import hold_queued_notifications, release_held_notifications
 
 
 @records_actor
@@ -22,8 +23,6 @@ def give_consent(person: Person, purpose: ConsentPurpose | str, *, by: Actor) ->
 
     Side effects: saves a ConsentRecord (audited), withdraws one to an older version; consent to
     be contacted re-queues held messages that may now be sent."""
-    from coprod.services.notifications import release_held_notifications
-
     text = current_consent_text(purpose)
     if text is None:
         raise ValidationError(_("There is nothing to agree to for this yet."))
@@ -52,8 +51,6 @@ def withdraw_consent(person: Person, purpose: ConsentPurpose | str, *, by: Actor
 
     Side effects: sets `withdrawn_at` on the active record (audited); may hold queued messages.
     Returns how many records changed."""
-    from coprod.services.notifications import hold_queued_notifications
-
     changed = 0
     for record in ConsentRecord.objects.select_for_update().filter(
         person=person, purpose=purpose, withdrawn_at__isnull=True

@@ -10,22 +10,23 @@ from django.utils import timezone
 
 from coprod.audit import Actor, records_actor
 from coprod.models import Person, SafeContactPreferences, london_today
+from coprod.services.notifications import release_held_notifications
 
 # How long a confirmation of safe-contact details lasts before the person is asked again.
 RECONFIRM_AFTER = timedelta(days=182)
 
-# What a person changes about themself in the portal.
+# What a person changes about themself in the portal (coprod.forms.SafeContactForm).
 EDITABLE_FIELDS = (
     "channels",
     "safe_times",
     "voicemail_ok",
     "message_detail",
     "person_initiates_only",
-    "support_worker",
     "safety_notes",
 )
-# Staff (engagement, in the admin) may also set when the person must next confirm.
-STAFF_FIELDS = (*EDITABLE_FIELDS, "reconfirm_by")
+# Staff (engagement, in the admin) also choose the support worker (a current practitioner) and
+# when the person must next confirm.
+STAFF_FIELDS = (*EDITABLE_FIELDS, "support_worker", "reconfirm_by")
 
 
 @records_actor
@@ -39,8 +40,6 @@ def update_safe_contact(
 
     Side effects: saves SafeContactPreferences (audited, safety notes redacted); re-queues held
     messages that the new preferences allow."""
-    from coprod.services.notifications import release_held_notifications
-
     unknown = set(changes) - set(STAFF_FIELDS)
     if unknown:
         raise ValueError(f"Not safe-contact fields: {sorted(unknown)}")

@@ -17,7 +17,7 @@ from coprod.audit import Actor, records_actor
 from coprod.enums import InvitationStatus, Role, RoleGrantSource
 from coprod.models import Invitation, Person, User, hash_token
 from coprod.services.notifications import queue_account_email
-from coprod.services.people import create_person, create_user_for_person
+from coprod.services.people import create_person, create_user_for_person, ensure_email_is_free
 from coprod.services.roles import grant_role
 
 
@@ -25,28 +25,28 @@ def invitation_path(token: str) -> str:
     return reverse("accept_invitation", kwargs={"token": token})
 
 
+@records_actor
 @transaction.atomic
 def create_invitation(
     *,
     email: str,
     role: Role | str,
-    invited_by: User,
+    by: User,
     person: Person | None = None,
     chosen_name: str = "",
     send_email: bool,
     base_url: str,
 ) -> tuple[Invitation, str]:
     """Invite someone to make an account. Returns the invitation and its link (shown to the sender
-    once, to hand over in person when email is not a safe channel for this person).
+    once, to hand over in person when email is not a safe channel for this person). `by` is the
+    member of staff inviting them.
 
     Creates the person if they are not known yet. Cancels their earlier pending invitations, so
     only the newest link works.
 
     Side effects: saves a Person (if new) and an Invitation; cancels older invitations; queues the
     invitation email (neutral wording, sent at once) if `send_email`."""
-    email = User.objects.normalize_email(email).strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("Someone already has an account with this email address."))
+    email = ensure_email_is_free(email)
     if person is None:
         person = create_person(chosen_name=chosen_name)
     elif person.login is not None:
@@ -63,7 +63,7 @@ def create_invitation(
         role=role,
         token_hash=hash_token(token),
         expires_at=timezone.now() + timedelta(days=settings.COPROD_INVITATION_DAYS),
-        invited_by=invited_by,
+        invited_by=by,
         sent_by_email=send_email,
     )
     link = base_url.rstrip("/") + invitation_path(token)

@@ -9,11 +9,27 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from coprod.audit import Actor, records_actor
 from coprod.enums import ContactChannel, HoldReason, PersonStatus, Role, RoleGrantSource
 from coprod.models import Person, SafeContactPreferences, User
 from coprod.models.people import new_generated_name
+from coprod.selectors import email_has_account
+from coprod.services.notifications import hold_queued_notifications, release_held_notifications
+from coprod.services.roles import grant_role
+
+EMAIL_TAKEN = gettext_lazy("Someone already has an account with this email address")
+
+
+def ensure_email_is_free(email: str) -> str:
+    """The one check that an address has no account yet (services, forms and the admin all use
+    it): returns the address normalised (lower case), or raises ValidationError(EMAIL_TAKEN)."""
+    email = User.objects.normalize_email(email).strip().lower()
+    if email_has_account(email):
+        raise ValidationError(EMAIL_TAKEN, code="email_taken")
+    return email
+
 
 # Fields a person may change about themself in the portal.
 PROFILE_FIELDS = (
@@ -64,9 +80,7 @@ def create_user_for_person(
     Side effects: saves a User and allauth's primary EmailAddress (verified if `email_verified`)."""
     if person.login is not None:
         raise ValidationError(_("This person already has an account."))
-    email = User.objects.normalize_email(email).lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(_("An account with this email address already exists."))
+    email = ensure_email_is_free(email)
     user = User.objects.create_user(email, password, person=person, is_staff=is_staff)
     EmailAddress.objects.create(user=user, email=email, primary=True, verified=email_verified)
     return user
@@ -78,8 +92,6 @@ def sign_up_researcher(user: User) -> User:
     nobody. No other role can be self-granted.
 
     Side effects: saves a Person, its preferences, the User and a RoleGrant."""
-    from coprod.services.roles import grant_role
-
     user.person = create_person()
     user.save()
     grant_role(user.person, Role.RESEARCHER, by=user, source=RoleGrantSource.SELF_SIGNUP)
@@ -111,11 +123,6 @@ def set_involvement_status(person: Person, status: PersonStatus, *, by: Actor) -
 
     Side effects: saves the Person (audited); on pause or withdrawal, holds their queued
     messages; on resume, re-queues held messages."""
-    from coprod.services.notifications import (
-        hold_queued_notifications,
-        release_held_notifications,
-    )
-
     locked = Person.objects.select_for_update().get(pk=person.pk)
     if locked.status == status:
         return locked

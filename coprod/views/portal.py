@@ -25,11 +25,11 @@ from coprod.forms import (
     ProfileForm,
     SafeContactForm,
 )
-from coprod.models import SafeContactPreferences
 from coprod.selectors import (
     consent_states_for_person,
     messages_for_person,
     pending_erasure_request,
+    safe_contact_for_person,
     things_to_do_for_person,
 )
 from coprod.services.consent import give_consent, withdraw_consent
@@ -72,9 +72,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def contact(request: HttpRequest) -> HttpResponse:
     person = request.user.person
-    prefs, _created = SafeContactPreferences.objects.select_related("support_worker").get_or_create(
-        person=person
-    )
+    prefs = safe_contact_for_person(person)
     form = SafeContactForm(form_data_or_draft(request), prefs=prefs)
     if request.method == "POST" and form.is_valid():
         update_safe_contact(person, by=request.user, confirm=True, **form.changes())
@@ -141,11 +139,7 @@ def message_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def support(request: HttpRequest) -> HttpResponse:
-    prefs = (
-        SafeContactPreferences.objects.select_related("support_worker")
-        .filter(person=request.user.person)
-        .first()
-    )
+    prefs = safe_contact_for_person(request.user.person)
     return render(request, "portal/support.html", {"prefs": prefs})
 
 

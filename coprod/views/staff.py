@@ -95,7 +95,7 @@ def invitation_create(request: HttpRequest) -> HttpResponse:
             invitation, link = create_invitation(
                 email=data["email"],
                 role=data["role"],
-                invited_by=request.user,
+                by=request.user,
                 person=data["person"],
                 chosen_name=data["chosen_name"],
                 send_email=data["send_email"] == "yes",

@@ -26,7 +26,7 @@ def _open(name: str, tab: Tab, request: pytest.FixtureRequest) -> None:
         _invitation, link = create_invitation(
             email="new.person@example.org",
             role=Role.PWLE,
-            invited_by=staff,
+            by=staff,
             send_email=False,
             base_url=tab.base_url,
         )

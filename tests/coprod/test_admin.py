@@ -579,7 +579,7 @@ def test_invitation_added_in_admin_without_email_sends_nothing(
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"email": "taken@example.org"}, "Someone already has an account with this email address."),
+        ({"email": "taken@example.org"}, "Someone already has an account with this email address"),
         ({"email": "not an email"}, "Enter a valid email address."),
     ],
     ids=["existing-account", "invalid-email"],

@@ -353,7 +353,7 @@ def fill_every_personal_field(client, word: str) -> User:
     _invitation, link = create_invitation(
         email=f"{word}@example.org",
         role=Role.PWLE,
-        invited_by=staff,
+        by=staff,
         chosen_name=f"{word} name",
         send_email=True,
         base_url="http://testserver/",
@@ -502,7 +502,7 @@ def test_an_invitation_email_belongs_to_the_invited_person_before_they_have_a_lo
     invitation, _link = create_invitation(
         email="new.person@example.org",
         role=Role.PWLE,
-        invited_by=staff,
+        by=staff,
         send_email=True,
         base_url="http://testserver/",
     )

@@ -32,7 +32,7 @@ def invite(staff, **changes):
     arguments = {
         "email": "new.person@example.org",
         "role": Role.PWLE,
-        "invited_by": staff,
+        "by": staff,
         "send_email": False,
         "base_url": BASE_URL,
     }
@@ -214,7 +214,7 @@ def test_failed_acceptance_changes_nothing(staff):
     invitation, link = invite(staff, email="sam@example.org")
     make_user(email="Sam@Example.org")
 
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="already has an account"):
         accept_invitation(token_of(link), password="a long password")
 
     invitation.refresh_from_db()

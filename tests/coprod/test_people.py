@@ -86,7 +86,7 @@ def test_create_user_for_person_refuses_an_email_in_use_in_any_case():
     make_user(email="sam@example.org")
     person = make_person()
 
-    with pytest.raises(ValidationError, match="already exists"):
+    with pytest.raises(ValidationError, match="already has an account"):
         create_user_for_person(person, email="SAM@example.org", password=None, email_verified=False)
 
     assert person.login is None

@@ -209,3 +209,22 @@ def test_confirming_again_releases_messages_held_for_reconfirmation(
     assert (held.status, held.hold_reason) == (NotificationStatus.SENT, "")
     assert prefs.reconfirm_by == date(2027, 1, 30)
     assert [(m.to, m.subject) for m in mailoutbox] == [(["sam@example.org"], "A message for you")]
+
+
+def test_portal_contact_form_gives_the_service_exactly_the_fields_a_person_may_change():
+    from coprod.forms import SafeContactForm
+    from coprod.services.contact import EDITABLE_FIELDS
+
+    prefs = SafeContactPreferences(channels=["email"])
+    form = SafeContactForm(
+        {
+            "channels": ["email"],
+            "voicemail_ok": "no",
+            "message_detail": "neutral",
+            "person_initiates_only": "no",
+        },
+        prefs=prefs,
+    )
+
+    assert form.is_valid(), form.errors
+    assert sorted(form.changes()) == sorted(EDITABLE_FIELDS)
