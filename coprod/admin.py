@@ -44,6 +44,7 @@ from coprod.services.people import (
     save_person_record,
     set_involvement_status,
 )
+from coprod.services.rights import request_erasure
 from coprod.services.roles import end_role, grant_role, promote_to_lee
 
 # Every field of the model, and any lookup that reaches the model through a relation.
@@ -204,7 +205,13 @@ class PersonAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     search_fields = ["chosen_name", "generated_name"]
     readonly_fields = ["generated_name", "status", "status_changed_at", "created_at"]
     inlines = [RoleGrantInline, ConsentInline]
-    actions = ["pause", "resume", "withdraw", "make_lived_experience_expert"]
+    actions = [
+        "pause",
+        "resume",
+        "withdraw",
+        "make_lived_experience_expert",
+        "record_erasure_request",
+    ]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         return (
@@ -371,6 +378,32 @@ class PersonAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
                 self.message_user(
                     request, f"{person.display_name}: {' '.join(error.messages)}", messages.ERROR
                 )
+
+    @admin.action(
+        description=_("Record their request to delete all their information"),
+        permissions=["erase"],
+    )
+    def record_erasure_request(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        """For a request made by phone, letter or in person: it joins the engagement team's list
+        (staff:erasure_requests), where it is carried out like one made in the portal."""
+        for person in queryset.filter(erased_at__isnull=True):
+            request_erasure(person, by=request.user)
+
+    def has_erase_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("coprod.erase_person")
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Person], search_term: str
+    ) -> tuple[QuerySet[Person], bool]:
+        """Choosing a support worker (the contact-preferences inline's autocomplete) offers
+        only people who may be one: active, with a current practitioner role."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (
+            request.GET.get("model_name") == "safecontactpreferences"
+            and request.GET.get("field_name") == "support_worker"
+        ):
+            queryset = queryset.holding(Role.PRACTITIONER).available_for_selection()
+        return queryset, may_have_duplicates
 
 
 class UserCreationForm(forms.ModelForm):

@@ -16,8 +16,15 @@ from django.contrib.messages.storage import default_storage
 from django.test import RequestFactory
 
 from coprod.admin import RestrictedLookupsMixin
-from coprod.enums import PersonStatus, Role, RoleGrantSource, StaffGroup
-from coprod.models import ConsentText, Invitation, Person, RoleGrant, SafeContactPreferences
+from coprod.enums import ErasureStatus, PersonStatus, Role, RoleGrantSource, StaffGroup
+from coprod.models import (
+    ConsentText,
+    ErasureRequest,
+    Invitation,
+    Person,
+    RoleGrant,
+    SafeContactPreferences,
+)
 from coprod.services.invitations import find_usable_invitation
 from tests.factories.core import (
     NotificationFactory,
@@ -698,3 +705,48 @@ def test_sign_in_email_cannot_be_edited_in_the_admin(client):
 
     assert 'name="email"' not in page.content.decode()
     assert "kept@example.org" in page.content.decode()
+
+
+def test_record_erasure_request_action_adds_requests_for_the_engagement_team(client):
+    first, second = make_person(roles=[Role.PWLE]), make_person(roles=[Role.LEE])
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    client.force_login(staff)
+
+    run_action(client, "record_erasure_request", first, second)
+
+    requests = ErasureRequest.objects.order_by("person_id")
+    assert [(r.person_id, r.status, r.requested_by) for r in requests] == [
+        (first.pk, ErasureStatus.PENDING, staff),
+        (second.pk, ErasureStatus.PENDING, staff),
+    ]
+    statuses = Person.objects.filter(pk__in=[first.pk, second.pk]).values_list("status", flat=True)
+    assert set(statuses) == {PersonStatus.WITHDRAWN}
+
+
+def test_record_erasure_request_action_is_only_for_staff_who_may_erase(client):
+    person = make_person(roles=[Role.PWLE])
+    client.force_login(make_staff(StaffGroup.FINANCE))
+
+    run_action(client, "record_erasure_request", person)
+
+    assert ErasureRequest.objects.exists() is False
+
+
+def test_support_worker_autocomplete_offers_only_current_active_practitioners(client):
+    practitioner = make_person(roles=[Role.PRACTITIONER], chosen_name="Worker Current")
+    make_person(roles=[Role.PWLE], chosen_name="Worker Survivor")
+    paused = make_person(roles=[Role.PRACTITIONER], chosen_name="Worker Paused")
+    Person.objects.filter(pk=paused.pk).update(status=PersonStatus.PAUSED)
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    response = client.get(
+        "/admin/autocomplete/",
+        {
+            "term": "Worker",
+            "app_label": "coprod",
+            "model_name": "safecontactpreferences",
+            "field_name": "support_worker",
+        },
+    )
+
+    assert [item["id"] for item in response.json()["results"]] == [str(practitioner.pk)]
