@@ -38,11 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
         """Every allauth email (verification, password reset, security notices) goes through the
         outbox: recorded, sent at once, never held."""
         message = self._render_account_mail(template_prefix, email, context)
+        # The login it is about, when allauth says: a new address being confirmed is not yet the
+        # sign-in address, so looking the address up would not find its person.
+        user = context.get("user")
         queue_account_email(
             email=email,
             kind=template_prefix.rsplit("/", 1)[-1],
             subject=message.subject,
             body=message.body,
+            person=getattr(user, "person", None) if getattr(user, "pk", None) else None,
         )
 
     def _render_account_mail(

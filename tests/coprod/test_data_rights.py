@@ -512,3 +512,14 @@ def test_an_invitation_email_belongs_to_the_invited_person_before_they_have_a_lo
     assert [
         m["kind"] for m in doors.personal_data()["coprod"].export(invitation.person)["messages"]
     ] == ["invitation"]
+
+
+def test_confirmation_email_for_a_new_address_belongs_to_the_person_adding_it(client):
+    user = make_user(roles=[Role.PWLE])
+    sign_in(client, user.email, TEST_PASSWORD)
+    client.post("/accounts/reauthenticate/", {"password": TEST_PASSWORD})
+
+    client.post("/accounts/email/", {"action_add": "", "email": "new.address@example.org"})
+
+    message = Notification.objects.get(kind="email_confirmation")
+    assert message.person_id == user.person_id

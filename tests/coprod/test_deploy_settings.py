@@ -425,6 +425,12 @@ def test_compose_migrate_grants_the_app_role_after_migrating():
     )
 
 
+def test_compose_migrate_syncs_the_declared_periodic_tasks_after_migrating():
+    command = " ".join(command_words(load_compose()["services"]["migrate"]))
+
+    assert command.index("migrate --no-input") < command.index("sync_periodic_tasks")
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
