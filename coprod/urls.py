@@ -11,6 +11,9 @@ admin.site.login = secure_admin_login(admin.site.login)
 admin.site.site_header = "coprod administration"
 admin.site.site_title = "coprod admin"
 
+# allauth's rate limits (sign-in, sign-up, password reset) answer with this page.
+handler429 = "coprod.views.public.too_many_requests"
+
 urlpatterns = [
     path("", public.home, name="home"),
     path("healthz/", public.healthz, name="healthz"),

@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
 from coprod.forms import AcceptInvitationForm
+from coprod.security import log_security_event
 from coprod.services.invitations import accept_invitation, find_usable_invitation
 
 
@@ -70,3 +71,16 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         "public/accept_invitation.html",
         {"form": form, "invitation": invitation, "email": invitation.email},
     )
+
+
+def too_many_requests(request: HttpRequest) -> HttpResponse:
+    """allauth's rate limits answer through this (`handler429` in coprod.urls): a plain page,
+    and a security event, since a burst of attempts is what an operator must notice."""
+    match = getattr(request, "resolver_match", None)
+    log_security_event(
+        "rate_limit",
+        outcome="locked",
+        user_id=request.user.pk if request.user.is_authenticated else None,
+        view=match.view_name if match is not None else "-",
+    )
+    return render(request, "429.html", status=429)

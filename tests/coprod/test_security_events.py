@@ -108,3 +108,18 @@ def test_wrong_password_when_reauthenticating_logs_a_reauthentication_failure(cl
         *signed_in,
         f"security event=reauthenticate outcome=failed user={user.pk}",
     ]
+
+
+def test_rate_limited_request_logs_a_lockout_and_explains_in_plain_words(client, security_log):
+    make_user(roles=[Role.PWLE], email="robin@example.org")
+    for _ in range(5):
+        client.post("/accounts/password/reset/", {"email": "robin@example.org"})
+
+    response = client.post("/accounts/password/reset/", {"email": "robin@example.org"})
+
+    assert response.status_code == 429
+    assert "Too many tries" in response.content.decode()
+    # The five allowed requests log nothing; the refused one logs one lockout.
+    assert security_log() == [
+        "security event=rate_limit outcome=locked user=- view=account_reset_password"
+    ]
