@@ -205,6 +205,11 @@ class PersonAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     search_fields = ["chosen_name", "generated_name"]
     readonly_fields = ["generated_name", "status", "status_changed_at", "created_at"]
     inlines = [RoleGrantInline, ConsentInline]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # A person is erased (every app's records, coprod.services.rights), never deleted here.
+        return False
+
     actions = [
         "pause",
         "resume",
@@ -422,6 +427,11 @@ class UserAdmin(RestrictedLookupsMixin, DjangoUserAdmin):
     list_filter = ["is_staff", "is_active", "groups"]
     search_fields = ["email"]
     readonly_fields = ["person", "last_login", "date_joined"]
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # Never deleted: audit entries name their actor, and the database lets nobody change
+        # them. A person who asks to be forgotten is erased (their login emptied) instead.
+        return False
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
         # People change their own sign-in email (re-authentication and verification, by allauth);

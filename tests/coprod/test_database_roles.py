@@ -21,7 +21,7 @@ from django.db import ProgrammingError, connection, transaction
 from psycopg2 import sql
 
 from coprod.enums import Role
-from coprod.models import Person, User
+from coprod.models import Person, RoleGrant, User
 from tests.factories.core import make_person, make_user
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def new_audit_entry(**fields):
     return LogEntry.objects.create(
         content_type=ContentType.objects.get_for_model(Person),
         object_pk="1",
-        object_repr="Person 1",
+        object_repr="person #1",
         action=LogEntry.Action.CREATE,
         changes={},
         **fields,
@@ -85,7 +85,7 @@ def test_app_role_can_add_audit_entries_but_not_change_or_delete_them(app_role):
     assert LogEntry.objects.get(pk=entry.pk).object_repr == written
 
 
-def test_app_role_can_clear_but_not_change_an_audit_entry_actor(app_role):
+def test_app_role_cannot_clear_or_change_an_audit_entry_actor(app_role):
     actor, someone_else = make_user(), make_user()
     entry = new_audit_entry(actor=actor)
 
@@ -93,11 +93,28 @@ def test_app_role_can_clear_but_not_change_an_audit_entry_actor(app_role):
         reattributed = refused(
             lambda: LogEntry.objects.filter(pk=entry.pk).update(actor=someone_else)
         )
-        User.objects.filter(pk=actor.pk).delete()
+        cleared = refused(lambda: LogEntry.objects.filter(pk=entry.pk).update(actor=None))
 
-    assert "audit log entries cannot be changed" in reattributed
-    assert LogEntry.objects.get(pk=entry.pk).actor_id is None
-    assert User.objects.filter(pk=actor.pk).exists() is False
+    assert "permission denied for table auditlog_logentry" in reattributed
+    assert "permission denied for table auditlog_logentry" in cleared
+    assert LogEntry.objects.get(pk=entry.pk).actor_id == actor.pk
+
+
+def test_app_role_can_erase_a_person_without_touching_the_audit_log(app_role):
+    from coprod.enums import StaffGroup
+    from coprod.services.people import update_profile
+    from coprod.services.rights import erase_person, request_erasure
+    from tests.factories.core import make_staff
+
+    member, staff = make_user(roles=[Role.PWLE]), make_staff(StaffGroup.ENGAGEMENT)
+    update_profile(member.person, by=member, pronouns="they/them")
+    entries = LogEntry.objects.count()
+
+    with acting_as(app_role):
+        erase_person(request_erasure(member.person, by=member), by=staff, reason="Asked.")
+
+    assert LogEntry.objects.count() > entries
+    assert LogEntry.objects.filter(actor=member).exists()
 
 
 def test_app_role_reads_and_writes_ordinary_tables(app_role):
@@ -105,11 +122,28 @@ def test_app_role_reads_and_writes_ordinary_tables(app_role):
         person = make_person(roles=[Role.PWLE], legal_name="Amina Okafor")
         Person.objects.filter(pk=person.pk).update(chosen_name="Amina")
         user = make_user(roles=[Role.LEE])
-        User.objects.filter(pk=user.pk).delete()
+        RoleGrant.objects.filter(person=user.person).delete()
 
     assert Person.objects.get(pk=person.pk).chosen_name == "Amina"
     assert Person.objects.get(pk=person.pk).legal_name == "Amina Okafor"
-    assert User.objects.filter(pk=user.pk).exists() is False
+    assert RoleGrant.objects.filter(person=user.person).exists() is False
+
+
+def test_deleting_a_login_is_refused_by_the_database_and_not_offered_in_the_admin(app_role, rf):
+    from django.contrib import admin
+
+    from coprod.admin import PersonAdmin, UserAdmin
+
+    user = make_user(roles=[Role.LEE])
+    request = rf.get("/")
+    request.user = make_user(is_staff=True, is_superuser=True)
+
+    with acting_as(app_role):
+        deleted = refused(lambda: User.objects.filter(pk=user.pk).delete())
+
+    assert "permission denied for table auditlog_logentry" in deleted
+    assert UserAdmin(User, admin.site).has_delete_permission(request) is False
+    assert PersonAdmin(Person, admin.site).has_delete_permission(request) is False
 
 
 def test_app_role_cannot_change_the_schema(app_role):

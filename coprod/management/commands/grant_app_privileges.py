@@ -3,9 +3,9 @@
 The web, worker and beat containers connect as an app role that owns nothing: it may read and write
 rows (SELECT, INSERT, UPDATE, DELETE) and use sequences, and nothing else: no DDL, no TRUNCATE.
 The audit log (django-auditlog's table) is append-only for it: it may add entries but not change
-or delete them. The one exception is the actor column, which it may only clear: deleting a login
-sets the actor of its audit entries to NULL (on_delete=SET_NULL, issued by Django as an UPDATE on
-every user deletion), and a trigger refuses any other change to it.
+or delete them, not even clear their actor. So logins are never deleted (Django would clear the
+actor of their entries, on_delete=SET_NULL): a person's erasure empties their login instead
+(coprod.services.rights), and the admin offers no deletion of logins or people.
 
 Run by the one-shot `migrate` service as the owner role after every `migrate`, so new tables are
 covered. Idempotent: it revokes everything from the role and grants again, in one transaction.
@@ -23,21 +23,8 @@ from psycopg2 import sql
 
 ROW_PRIVILEGES = sql.SQL("SELECT, INSERT, UPDATE, DELETE")
 
-# Refuses changing an audit entry's actor to anything but NULL (the column privilege allows the
-# UPDATE; this keeps it to clearing). Applies to every role: nothing re-attributes an entry.
-ACTOR_TRIGGER = """
-CREATE OR REPLACE FUNCTION coprod_audit_actor_only_cleared() RETURNS trigger
-LANGUAGE plpgsql AS $$
-BEGIN
-    RAISE EXCEPTION 'audit log entries cannot be changed (an actor can only be cleared)'
-        USING ERRCODE = 'insufficient_privilege';
-END
-$$;
-CREATE OR REPLACE TRIGGER coprod_audit_actor_only_cleared
-    BEFORE UPDATE OF actor_id ON {table}
-    FOR EACH ROW WHEN (NEW.actor_id IS NOT NULL AND NEW.actor_id IS DISTINCT FROM OLD.actor_id)
-    EXECUTE FUNCTION coprod_audit_actor_only_cleared();
-"""
+# An earlier version let the app role clear an entry's actor, guarded by this trigger.
+DROP_OLD_TRIGGER = "DROP TRIGGER IF EXISTS coprod_audit_actor_only_cleared ON {table}"
 
 
 class Command(BaseCommand):
@@ -72,8 +59,7 @@ class Command(BaseCommand):
                 ),
                 sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(schema, app),
                 sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(audit, app),
-                sql.SQL("GRANT UPDATE (actor_id) ON {} TO {}").format(audit, app),
-                sql.SQL(ACTOR_TRIGGER).format(table=audit),
+                sql.SQL(DROP_OLD_TRIGGER).format(table=audit),
             ]
             for statement in statements:
                 cursor.execute(statement)
