@@ -21,6 +21,7 @@ from coprod import crypto
 from coprod.enums import MessageDetail
 from coprod.models import User
 from coprod.security_events import log_lockout, sign_in_event
+from coprod.selectors import logins_with_address
 from coprod.services.notifications import queue_account_email
 from coprod.services.people import sign_up_researcher
 
@@ -66,7 +67,7 @@ class AccountAdapter(DefaultAccountAdapter):
         a reset token, renders the email and encrypts it as the outbox stores it. Saves nothing."""
         # allauth's token generator would save an EmailAddress for the stand-in: look it up instead.
         EmailAddress.objects.filter(email__iexact=email).first()
-        User.objects.filter(email__iexact=email).select_related("person").first()
+        logins_with_address(email).first()
         stand_in = User(email=email)
         token = PasswordResetTokenGenerator().make_token(stand_in)
         message = self._render_account_mail(

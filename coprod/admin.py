@@ -407,7 +407,7 @@ class PersonAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
             request.GET.get("model_name") == "safecontactpreferences"
             and request.GET.get("field_name") == "support_worker"
         ):
-            queryset = queryset.holding(Role.PRACTITIONER).available_for_selection()
+            queryset = queryset.support_workers()
         return queryset, may_have_duplicates
 
 

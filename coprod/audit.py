@@ -46,6 +46,7 @@ from django.http import HttpRequest, HttpResponse
 from coprod.models import (
     ConsentRecord,
     ConsentText,
+    ErasureRequest,
     Invitation,
     Person,
     RoleGrant,
@@ -235,3 +236,10 @@ def log_restricted_view(
         actor=actor,
         additional_data={"fields": sorted(fields), "context": context},
     )
+
+
+# Masked: the reason (staff write it; it should hold no name, but it is free text).
+register(
+    ErasureRequest,
+    keep=["id", "person", "status", "requested_at", "requested_by", "decided_at", "decided_by"],
+)

@@ -17,6 +17,7 @@ from django.db import models
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
+from coprod.enums import ErasureStatus
 from coprod.models import User
 from coprod.security import log_security_event
 
@@ -61,6 +62,23 @@ def may_invite(user: User) -> bool:
 
 def may_manage_held_messages(user: User) -> bool:
     return is_staff_with(user, "coprod.view_notification", "coprod.change_notification")
+
+
+def may_change_invitation(user: User, invitation: Any) -> bool:
+    return may_invite(user)
+
+
+def may_handle_message(user: User, notification: Any) -> bool:
+    return may_manage_held_messages(user)
+
+
+def may_erase(user: User, erasure: Any) -> bool:
+    """Carry out a request to delete a person's information: engagement staff with the right,
+    while it waits (coprod.services.rights.erasure_refusal adds who may not)."""
+    return (
+        is_staff_with(user, "coprod.erase_person", "coprod.change_erasurerequest")
+        and erasure.status == ErasureStatus.PENDING
+    )
 
 
 def _view_name(request: HttpRequest) -> str:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.mfa import signals as mfa_signals
-from django.contrib.auth import get_user_model
 from django.contrib.auth.signals import user_logged_in, user_login_failed
 from django.dispatch import receiver
 from django.http import HttpRequest
 
 from coprod.security import log_security_event
+from coprod.selectors import logins_with_address
 
 
 def _user_id_for(credentials: dict[str, Any]) -> int | None:
@@ -25,7 +25,7 @@ def _user_id_for(credentials: dict[str, Any]) -> int | None:
     email = credentials.get("email") or credentials.get("username") or ""
     if not isinstance(email, str) or not email:
         return None
-    return get_user_model().objects.filter(email__iexact=email).values_list("pk", flat=True).first()
+    return logins_with_address(email).values_list("pk", flat=True).first()
 
 
 def sign_in_event(request: HttpRequest | None) -> str:

@@ -75,9 +75,19 @@ def visible_to(
     return queryset.filter(condition)
 
 
+def logins_with_address(email: str) -> QuerySet[User]:
+    """The login that uses this address (whatever its case), as its sign-in address or as another
+    address of theirs (allauth's EmailAddress). The one lookup of a login by address."""
+    email = email.strip()
+    return (
+        User.objects.filter(Q(email__iexact=email) | Q(emailaddress__email__iexact=email))
+        .select_related("person")
+        .distinct()
+    )
+
+
 def email_has_account(email: str) -> bool:
-    """Does any login use this address (whatever its case)?"""
-    return User.objects.filter(email__iexact=email.strip()).exists()
+    return logins_with_address(email).exists()
 
 
 def people_without_login() -> QuerySet[Person]:

@@ -16,14 +16,30 @@ import importlib
 import importlib.util
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from django.apps import apps
+from django.conf import settings
 
 from coprod.enums import Role, StaffGroup
 from coprod.models import Person, User
 from tests.factories import make_staff, make_user
 
+
+def own_apps() -> tuple[str, ...]:
+    """The project's own apps: every installed app that is a top-level folder of this repository
+    (so a new area app is covered the moment it is added to INSTALLED_APPS)."""
+    root = Path(settings.BASE_DIR).resolve()
+    return tuple(
+        config.label
+        for config in apps.get_app_configs()
+        if Path(config.path).resolve().parent == root
+    )
+
+
 # The apps whose URLs the matrix covers, and where their matrix modules live.
-OWN_APPS = ("coprod", "partnerships", "recruitment", "funding")
+OWN_APPS = own_apps()
 MODULE = "tests.{app}.permission_matrix"
 
 # Redirects, named by where they go.

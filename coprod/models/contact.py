@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from coprod.enums import ContactChannel, MessageDetail, Role
+from coprod.enums import ContactChannel, MessageDetail
 from coprod.fields import EncryptedTextField
 from coprod.models.people import Person, london_today
 
@@ -65,13 +65,12 @@ class SafeContactPreferences(models.Model):
             or self.support_worker_id == self._saved_support_worker_id()
         ):
             return
-        practitioners = Person.objects.holding(Role.PRACTITIONER)
-        if not practitioners.filter(pk=self.support_worker_id).exists():
+        if not Person.objects.support_workers().filter(pk=self.support_worker_id).exists():
             raise ValidationError(
                 {
                     "support_worker": _(
-                        "Choose a practitioner: a support worker must hold a current "
-                        "practitioner role."
+                        "Choose a practitioner: a support worker must be taking part and hold "
+                        "a current practitioner role."
                     )
                 }
             )

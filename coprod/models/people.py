@@ -47,6 +47,12 @@ class PersonQuerySet(models.QuerySet):
             shown_name=Coalesce(NullIf("chosen_name", models.Value("")), "generated_name")
         )
 
+    def support_workers(self, *, on: date | None = None) -> PersonQuerySet:
+        """Who may be someone's support worker on `on` (default today): an active person with a
+        current practitioner role. The one rule for choosing a worker (the model's validation,
+        the admin's choices) and for routing a message through one."""
+        return self.holding(Role.PRACTITIONER, on=on).available_for_selection()
+
     def available_for_selection(self) -> PersonQuerySet:
         """People who may be offered work: paused or withdrawn people are hidden from every list."""
         return self.filter(status=PersonStatus.ACTIVE)

@@ -33,11 +33,10 @@ from coprod.enums import (
     NotificationCategory,
     NotificationStatus,
     PersonStatus,
-    Role,
     SafeTime,
 )
 from coprod.models import Notification, Person, SafeContactPreferences, User
-from coprod.selectors import has_consent
+from coprod.selectors import has_consent, logins_with_address
 
 logger = logging.getLogger(__name__)
 
@@ -118,8 +117,8 @@ def decide_delivery(person: Person, *, now: datetime) -> Decision:
     if prefs.allows(ContactChannel.SUPPORT_WORKER) and worker is not None:
         # Checked again for every message: the worker may have stopped being a practitioner, or
         # paused, since they were chosen. Staff then find out who supports the person now.
-        practitioners = Person.objects.holding(Role.PRACTITIONER, on=timezone.localdate(now))
-        if worker.status != PersonStatus.ACTIVE or not practitioners.filter(pk=worker.pk).exists():
+        workers = Person.objects.support_workers(on=timezone.localdate(now))
+        if not workers.filter(pk=worker.pk).exists():
             return Decision(hold_reason=HoldReason.SUPPORT_WORKER_UNAVAILABLE)
         if contact_address(worker):
             return Decision(
@@ -198,7 +197,7 @@ def queue_account_email(
 
     Side effects: saves a Notification; after commit, enqueues its delivery."""
     if person is None:
-        user = User.objects.filter(email__iexact=email).select_related("person").first()
+        user = logins_with_address(email).first()
         person = user.person if user is not None else None
     content = {"subject": subject, "body": body, "to": email}
     notification = Notification.objects.create(

@@ -13,6 +13,7 @@ from allauth.mfa.models import Authenticator
 from django.conf import settings
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.contrib.sessions.backends.db import SessionStore
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,10 +44,6 @@ _DATABASE_SESSION_ENGINES = (
     "django.contrib.sessions.backends.db",
     "django.contrib.sessions.backends.cached_db",
 )
-
-
-def _user_id(by: Actor) -> int | None:
-    return by.pk if isinstance(by, User) else None
 
 
 def export_personal_data(person: Person, *, by: User) -> dict[str, Any]:
@@ -111,6 +108,9 @@ def erase_person(request: ErasureRequest, *, by: User, reason: str) -> ErasureRe
     transaction: either all of it happens or none. Apps run first, in reverse INSTALLED_APPS
     order (an app before the apps it builds on), then the core.
 
+    Nobody erases themself, and a request staff recorded for someone (by phone, say) is carried
+    out by another member of staff: a second pair of eyes on something that cannot be undone.
+
     What stays: the person's row with a new random pseudonymous reference (for records an app
     must keep, such as payments made), their login row emptied and unusable (audit rows point
     at it), this request, and audit rows (which never hold personal values).
@@ -122,6 +122,9 @@ def erase_person(request: ErasureRequest, *, by: User, reason: str) -> ErasureRe
     locked = ErasureRequest.objects.select_for_update().select_related("person").get(pk=request.pk)
     if locked.status != ErasureStatus.PENDING:
         raise ValidationError(_("This request is no longer waiting."))
+    refusal = erasure_refusal(locked, by=by)
+    if refusal:
+        raise ValidationError(refusal)
     person = locked.person
     for _label, door in reversed(list(doors.personal_data().items())):
         door.erase(person, by=by)
@@ -135,6 +138,19 @@ def erase_person(request: ErasureRequest, *, by: User, reason: str) -> ErasureRe
     return locked
 
 
+def erasure_refusal(request: ErasureRequest, *, by: User) -> str:
+    """Why `by` may not carry out `request` ("" if they may)."""
+    if by.person_id == request.person_id:
+        return str(_("Nobody can delete their own information this way: ask a colleague."))
+    if (
+        request.requested_by_id is not None
+        and request.requested_by_id == by.pk
+        and request.requested_by.person_id != request.person_id
+    ):
+        return str(_("You recorded this request: another member of the team must carry it out."))
+    return ""
+
+
 def erase_core_records(person: Person, *, by: Actor) -> None:
     """The core's part of an erasure (its coprod.doors.PersonalData.erase).
 
@@ -146,7 +162,8 @@ def erase_core_records(person: Person, *, by: Actor) -> None:
     login = User.objects.filter(person=person).first()
     _delete_unlinked_account_emails(person, login)
     SafeContactPreferences.objects.filter(support_worker=person).update(support_worker=None)
-    Notification.objects.filter(routed_via=person).update(routed_via=None)
+    # Messages relayed through them: the address they went to was theirs.
+    Notification.objects.filter(routed_via=person).update(routed_via=None, sent_to="")
     for model in (Notification, Invitation, ConsentRecord, RoleGrant, SafeContactPreferences):
         model.objects.filter(person=person).delete()
     reference = secrets.token_hex(6)
@@ -216,8 +233,6 @@ def _empty_login(login: User, reference: str) -> None:
 def _end_sessions(login: User) -> None:
     if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
         return
-    from django.contrib.sessions.backends.db import SessionStore
-
     mine = [
         session.session_key
         for session in Session.objects.iterator()

@@ -14,12 +14,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.audit import log_restricted_view
-from coprod.enums import ErasureStatus, MessageDetail, NotificationCategory
+from coprod.enums import MessageDetail, NotificationCategory
 from coprod.forms import EraseForm, HandleMessageForm, InvitationForm, NewInvitationLinkForm
-from coprod.models import ErasureRequest, Invitation, User
+from coprod.models import Invitation
 from coprod.permissions import (
     get_object_for_user,
     is_staff_with,
+    may_change_invitation,
+    may_erase,
+    may_handle_message,
     may_invite,
     may_manage_held_messages,
     may_see_contact_details,
@@ -38,11 +41,7 @@ from coprod.services.invitations import (
     revoke_invitation,
 )
 from coprod.services.notifications import mark_notification_handled
-from coprod.services.rights import erase_person
-
-
-def _may_change_invitation(user: User, invitation: Invitation) -> bool:
-    return may_invite(user)
+from coprod.services.rights import erase_person, erasure_refusal
 
 
 def _base_url(request: HttpRequest) -> str:
@@ -117,7 +116,7 @@ def invitation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_new_link(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_for_user(
-        request, invitations_for_user, action=_may_change_invitation, pk=pk
+        request, invitations_for_user, action=may_change_invitation, pk=pk
     )
     form = NewInvitationLinkForm(request.POST)
     if not form.is_valid():
@@ -139,7 +138,7 @@ def invitation_new_link(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     invitation = get_object_for_user(
-        request, invitations_for_user, action=_may_change_invitation, pk=pk
+        request, invitations_for_user, action=may_change_invitation, pk=pk
     )
     revoke_invitation(invitation, by=request.user)
     messages.success(request, _("The invitation is cancelled. Its link no longer works."))
@@ -153,14 +152,10 @@ def held_messages(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/held_messages.html", {"items": items})
 
 
-def _may_handle_message(user: User, notification: object) -> bool:
-    return may_manage_held_messages(user)
-
-
 @require_http_methods(["GET", "POST"])
 def message_handle(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_for_user(
-        request, held_notifications_for_user, action=_may_handle_message, pk=pk
+        request, held_notifications_for_user, action=may_handle_message, pk=pk
     )
     form = HandleMessageForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -193,17 +188,14 @@ def erasure_requests(request: HttpRequest) -> HttpResponse:
     return render(request, "staff/erasure_requests.html", {"items": items})
 
 
-def _may_erase(user: User, erasure: ErasureRequest) -> bool:
-    return is_staff_with(user, "coprod.erase_person", "coprod.change_erasurerequest")
-
-
 @require_http_methods(["GET", "POST"])
 def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
     erasure = get_object_for_user(request, erasure_requests_for_user, pk=pk)
-    may_erase = _may_erase(request.user, erasure) and erasure.status == ErasureStatus.PENDING
+    refusal = erasure_refusal(erasure, by=request.user) if may_erase(request.user, erasure) else ""
+    allowed = may_erase(request.user, erasure) and not refusal
     form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
-        require(request, may_erase)
+        require(request, allowed)
         if form.is_valid():
             try:
                 erase_person(erasure, by=request.user, reason=form.cleaned_data["reason"])
@@ -218,7 +210,8 @@ def erasure_request(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "erasure": erasure,
             "form": form,
-            "may_erase": may_erase,
+            "may_erase": allowed,
+            "refusal": refusal,
             "holders": personal_data_holders(),
         },
     )

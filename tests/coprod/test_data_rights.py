@@ -4,11 +4,15 @@ and have it all deleted — in the core and in every app that registered persona
 from __future__ import annotations
 
 import contextlib
+import importlib
+import importlib.util
 import json
 import re
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
 from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.admin.models import CHANGE
@@ -16,6 +20,9 @@ from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.utils import timezone
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import assign_perm
 
 from coprod import crypto, doors
 from coprod.enums import (
@@ -32,10 +39,15 @@ from coprod.services.consent import give_consent
 from coprod.services.contact import update_safe_contact
 from coprod.services.drafts import save_draft
 from coprod.services.invitations import accept_invitation, create_invitation
-from coprod.services.notifications import queue_notification
+from coprod.services.notifications import (
+    deliver_notification,
+    queue_account_email,
+    queue_notification,
+)
 from coprod.services.people import save_person_record, update_profile
 from coprod.services.rights import erase_person, request_erasure
 from coprod.services.roles import grant_role
+from tests.factories import InvitationFactory
 from tests.factories.core import (
     TEST_PASSWORD,
     make_person,
@@ -44,10 +56,9 @@ from tests.factories.core import (
     make_user,
     sign_in,
 )
+from tests.matrix import OWN_APPS
 
 pytestmark = pytest.mark.django_db
-
-OWN_APPS = ("coprod", "partnerships", "recruitment", "funding")
 
 
 # Download ------------------------------------------------------------------------------------
@@ -385,9 +396,63 @@ def fill_every_personal_field(client, word: str) -> User:
     queue_notification(person, kind="test_message", key=f"{word}-message")
     save_draft(user, path="/portal/profile/", data={"chosen_name": [f"{word} draft"]})
     AdminLogEntry.objects.log_actions(staff.pk, [person], CHANGE, change_message="[]")
+    AdminLogEntry.objects.log_actions(staff.pk, [user], CHANGE, change_message="[]")
+    # An account email to an address that is theirs but no login's: found by address.
+    queue_account_email(
+        email=person.contact_email, kind="password_reset_key", subject="s", body=f"{word} body"
+    )
     sign_in(client, user.email, TEST_PASSWORD)
     client.get("/portal/my-information/")
+    for fill in app_canary_fillers().values():
+        fill(user, word)
     return user
+
+
+def app_canary_fillers() -> dict[str, Any]:
+    """Each area app's `tests/<app>/personal_data.py` `fill(user, word)`: puts `word` in every
+    personal field the app holds about the person, through the app's own services."""
+    fillers = {}
+    for label in doors.personal_data():
+        if label == "coprod":
+            continue
+        module = f"tests.{label}.personal_data"
+        if importlib.util.find_spec(f"tests.{label}") and importlib.util.find_spec(module):
+            fillers[label] = importlib.import_module(module).fill
+    return fillers
+
+
+def test_every_app_that_holds_personal_data_fills_the_canary():
+    missing = sorted(set(doors.personal_data()) - {"coprod"} - set(app_canary_fillers()))
+
+    assert missing == [], "add tests/<app>/personal_data.py with fill(user, word)"
+
+
+def make_support_worker_with_a_relayed_message(word: str) -> User:
+    """A practitioner who relays a message to someone they support: the message went to their
+    address (`sent_to`), which is theirs."""
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    worker = make_user(roles=[Role.PRACTITIONER], email=f"{word}.worker@example.org")
+    Person.objects.filter(pk=worker.person_id).update(chosen_name=f"{word} worker")
+    supported = make_reachable_person(email="")
+    update_safe_contact(
+        supported,
+        by=staff,
+        confirm=True,
+        channels=[ContactChannel.SUPPORT_WORKER],
+        support_worker=worker.person,
+    )
+    relayed = queue_notification(supported, kind="test_message", key="relayed")
+    assert deliver_notification(relayed.pk) == NotificationStatus.SENT
+    return worker
+
+
+def make_staff_member_with_everything(word: str) -> User:
+    """A member of staff: groups, an authenticator, a per-object grant, admin history."""
+    staff = make_staff(StaffGroup.ENGAGEMENT, email=f"{word}.staff@example.org")
+    Person.objects.filter(pk=staff.person_id).update(chosen_name=f"{word} staff")
+    assign_perm("coprod.view_invitation", staff, InvitationFactory())
+    AdminLogEntry.objects.log_actions(staff.pk, [staff], CHANGE, change_message="[]")
+    return staff
 
 
 def _texts(value: Any) -> list[str]:
@@ -450,6 +515,94 @@ def test_erasure_leaves_the_canary_nowhere_in_the_database(client, mailoutbox):
     assert Person.objects.filter(pk=erased.person_id, erased_at__isnull=False).exists()
     # Nobody else's data was touched.
     assert tables_holding(OTHER) == bystander_before
+
+
+@pytest.mark.parametrize(
+    "make_someone",
+    [make_support_worker_with_a_relayed_message, make_staff_member_with_everything],
+    ids=["support-worker", "staff-member"],
+)
+def test_erasure_of_a_support_worker_or_a_staff_member_leaves_nothing(make_someone):
+    someone = make_someone(CANARY)
+    before = tables_holding(CANARY)
+
+    erase_person(
+        request_erasure(someone.person, by=someone),
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        reason="Asked.",
+    )
+
+    assert before != {}
+    assert tables_holding(CANARY) == {}
+
+
+def test_erasure_resets_every_field_that_cannot_hold_the_canary():
+    staff = make_staff_member_with_everything(CANARY)
+    staff.is_superuser = True
+    staff.save()
+    Person.objects.filter(pk=staff.person_id).update(needs_interpreter=True)
+    User.objects.filter(pk=staff.pk).update(last_login=timezone.now())
+
+    erase_person(
+        request_erasure(staff.person, by=staff),
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        reason="Asked.",
+    )
+
+    login = User.objects.get(pk=staff.pk)
+    person = Person.objects.get(pk=staff.person_id)
+    assert (login.is_active, login.is_staff, login.is_superuser, login.last_login) == (
+        False,
+        False,
+        False,
+        None,
+    )
+    assert (login.groups.count(), login.user_permissions.count()) == (0, 0)
+    assert Authenticator.objects.filter(user=login).exists() is False
+    assert UserObjectPermission.objects.filter(user=login).exists() is False
+    assert (person.needs_interpreter, person.status) == (False, PersonStatus.WITHDRAWN)
+
+
+def test_erasure_needs_a_reason_and_another_pair_of_hands(client):
+    member = make_user(roles=[Role.PWLE])
+    staff, colleague = make_staff(StaffGroup.ENGAGEMENT), make_staff(StaffGroup.ENGAGEMENT)
+    recorded_by_staff = request_erasure(member.person, by=staff)
+    own = request_erasure(colleague.person, by=colleague)
+
+    with pytest.raises(ValidationError, match="Say why"):
+        erase_person(recorded_by_staff, by=colleague, reason="  ")
+    with pytest.raises(ValidationError, match="another member of the team"):
+        erase_person(recorded_by_staff, by=staff, reason="Asked by phone.")
+    with pytest.raises(ValidationError, match="their own information"):
+        erase_person(own, by=colleague, reason="Leaving.")
+    client.force_login(staff)
+    page = client.get(f"/staff/erasure/{recorded_by_staff.pk}/").content.decode()
+    refused = client.post(
+        f"/staff/erasure/{recorded_by_staff.pk}/", {"reason": "Asked.", "confirm": "on"}
+    )
+
+    assert "another member of the team must carry it out" in page
+    assert refused.status_code == 403
+    assert ErasureRequest.objects.filter(status=ErasureStatus.PENDING).count() == 2
+    erase_person(recorded_by_staff, by=colleague, reason="Asked by phone.")
+    assert Person.objects.get(pk=member.person_id).erased_at is not None
+
+
+def test_erasure_changes_are_in_the_audit_trail():
+    member = make_user(roles=[Role.PWLE])
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    request = request_erasure(member.person, by=member)
+
+    erase_person(request, by=staff, reason="Asked in the portal.")
+
+    changes = LogEntry.objects.filter(
+        content_type__model="erasurerequest", object_id=request.pk
+    ).order_by("timestamp")
+    assert [(entry.action, entry.actor) for entry in changes] == [
+        (LogEntry.Action.CREATE, member),
+        (LogEntry.Action.UPDATE, staff),
+    ]
+    assert changes.last().changes["reason"] == ["[redacted]", "[redacted]"]
 
 
 # One door, nothing forgotten -------------------------------------------------------------------
@@ -522,4 +675,15 @@ def test_confirmation_email_for_a_new_address_belongs_to_the_person_adding_it(cl
     client.post("/accounts/email/", {"action_add": "", "email": "new.address@example.org"})
 
     message = Notification.objects.get(kind="email_confirmation")
+    assert message.person_id == user.person_id
+
+
+def test_an_account_email_to_a_second_address_of_a_login_belongs_to_its_person():
+    user = make_user(roles=[Role.PWLE])
+    EmailAddress.objects.create(user=user, email="second@example.org", verified=True)
+
+    message = queue_account_email(
+        email="Second@Example.org", kind="password_reset_key", subject="s", body="b"
+    )
+
     assert message.person_id == user.person_id

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.forms import modelform_factory
 
-from coprod.enums import HoldReason, NotificationStatus, Role, StaffGroup
-from coprod.models import RoleGrant, SafeContactPreferences, london_today
+from coprod.enums import HoldReason, NotificationStatus, PersonStatus, Role, StaffGroup
+from coprod.models import Person, RoleGrant, SafeContactPreferences, london_today
 from coprod.services.contact import update_safe_contact
 from coprod.services.notifications import queue_notification
 from coprod.services.roles import end_role
@@ -65,8 +65,15 @@ def test_update_safe_contact_refuses_bad_changes(changes, error):
 
 
 SUPPORT_WORKER_REFUSED = (
-    "Choose a practitioner: a support worker must hold a current practitioner role."
+    "Choose a practitioner: a support worker must be taking part and hold a current "
+    "practitioner role."
 )
+
+
+def _paused_practitioner():
+    person = make_person(roles=[Role.PRACTITIONER])
+    Person.objects.filter(pk=person.pk).update(status=PersonStatus.PAUSED)
+    return Person.objects.get(pk=person.pk)
 
 
 def _practitioner_between(starts_in_days, ends_in_days):
@@ -90,8 +97,16 @@ def _practitioner_between(starts_in_days, ends_in_days):
         lambda: _practitioner_between(-365, -1),
         lambda: _practitioner_between(1, None),
         lambda: make_person(roles=[Role.RESEARCHER]),
+        _paused_practitioner,
     ],
-    ids=["survivor", "lived-experience-expert", "former-practitioner", "not-yet", "researcher"],
+    ids=[
+        "survivor",
+        "lived-experience-expert",
+        "former-practitioner",
+        "not-yet",
+        "researcher",
+        "paused-practitioner",
+    ],
 )
 def test_update_safe_contact_refuses_a_support_worker_who_is_not_a_practitioner_now(make_worker):
     staff = make_staff(StaffGroup.ENGAGEMENT, mfa=False)
