@@ -119,6 +119,11 @@ DOORS = AppDoors(
             "coprod.core.delete_stale_drafts",
             crontab=Crontab(minute="15", hour="3"),
         ),
+        Periodic(
+            "Delete old account emails to unknown addresses",
+            "coprod.core.delete_old_unlinked_account_emails",
+            crontab=Crontab(minute="25", hour="3"),
+        ),
     ],
     demo_data=DemoData(seed=demo.seed),
     personal_data=PersonalData(

@@ -46,8 +46,11 @@ def _passes_csrf_check(request: HttpRequest) -> bool:
 def record_sign_in_time(
     sender: object, request: HttpRequest, user: object, **kwargs: object
 ) -> None:
-    """Receiver of `user_logged_in`: the absolute session lifetime counts from here."""
-    request.session[SIGNED_IN_AT_KEY] = time.time()
+    """Receiver of `user_logged_in`: the absolute session lifetime counts from here, and signing
+    in is activity."""
+    now = time.time()
+    request.session[SIGNED_IN_AT_KEY] = now
+    request.session[LAST_ACTIVITY_KEY] = now
 
 
 class IdleSessionTimeoutMiddleware:

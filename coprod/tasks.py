@@ -24,3 +24,8 @@ def dispatch_due_notifications() -> int:
 @shared_task(base=SystemTask, name="coprod.core.delete_stale_drafts")
 def delete_stale_drafts() -> int:
     return drafts.delete_stale_drafts()
+
+
+@shared_task(base=SystemTask, name="coprod.core.delete_old_unlinked_account_emails")
+def delete_old_unlinked_account_emails() -> int:
+    return notifications.delete_old_unlinked_account_emails()

@@ -420,3 +420,24 @@ def mark_notification_handled(notification: Notification, *, by: User, note: str
     if not updated:
         raise ValueError("Only held or failed messages can be marked as handled.")
     return notification
+
+
+# An account email that went to an address nobody's login has is kept this long (as a record
+# that it was sent), then deleted: the address is someone's personal data, and no person's
+# download or erasure would ever find it.
+UNLINKED_ACCOUNT_EMAIL_LIFETIME = timedelta(days=30)
+
+
+def delete_old_unlinked_account_emails(*, now: datetime | None = None) -> int:
+    """Delete account emails with no person, finished (sent, failed or handled) more than
+    UNLINKED_ACCOUNT_EMAIL_LIFETIME ago (run daily).
+
+    Side effects: deletes Notifications. Returns how many."""
+    now = now or timezone.now()
+    deleted, _by_model = Notification.objects.filter(
+        person__isnull=True,
+        category=NotificationCategory.ACCOUNT,
+        status__in=[NotificationStatus.SENT, NotificationStatus.FAILED, NotificationStatus.HANDLED],
+        updated_at__lt=now - UNLINKED_ACCOUNT_EMAIL_LIFETIME,
+    ).delete()
+    return deleted

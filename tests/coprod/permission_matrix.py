@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from guardian.shortcuts import assign_perm
 
 from coprod.enums import NotificationStatus, StaffGroup
@@ -32,6 +33,22 @@ GRANTED = "staff_with_a_grant"
 
 def _granted_staff():
     return make_staff(StaffGroup.FUNDING)
+
+
+# Staff who may look at held messages and erasure requests but not act on them, nor read
+# contact details: the "may see but not act" answers (403) of those pages.
+VIEW_ONLY = "staff_view_only"
+
+
+def _view_only_staff():
+    staff = make_staff()
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="coprod",
+            codename__in=["view_erasurerequest", "view_notification"],
+        )
+    )
+    return staff
 
 
 def invitation(visit: Visit) -> dict[str, Any]:
@@ -92,15 +109,18 @@ def notification_state(kwargs: dict[str, Any]) -> Any:
     return Notification.objects.filter(pk=kwargs["pk"]).values_list("status", "handled_note").get()
 
 
-def with_granted(expect: dict[str, Any], granted: Any) -> dict[str, Any]:
-    return {**expect, GRANTED: granted}
+def with_granted(expect: dict[str, Any], granted: Any, view_only: Any = None) -> dict[str, Any]:
+    """The app's own kinds of visitor: `view_only` answers like `granted` unless given."""
+    return {**expect, GRANTED: granted, VIEW_ONLY: granted if view_only is None else view_only}
 
 
-def engagement_object(*, allowed: Any, granted: Any) -> dict[str, Any]:
+def engagement_object(*, allowed: Any, granted: Any, view_only: Any = 404) -> dict[str, Any]:
     """A staff page about one object: the engagement team may act; other visitors do not see it
-    (404), except the granted visitor (`granted`)."""
+    (404), except the app's own kinds of visitor."""
     return with_granted(
-        staff_page(allowed=allowed, other_staff=404, participants=404), granted=granted
+        staff_page(allowed=allowed, other_staff=404, participants=404),
+        granted=granted,
+        view_only=view_only,
     )
 
 
@@ -109,7 +129,7 @@ def portal(status: Any) -> dict[str, Any]:
 
 
 MATRIX = Matrix(
-    visitors={GRANTED: _granted_staff},
+    visitors={GRANTED: _granted_staff, VIEW_ONLY: _view_only_staff},
     entries={
         # Public.
         "home": Entry(
@@ -182,20 +202,22 @@ MATRIX = Matrix(
             snapshot=invitation_state,
         ),
         "staff:held_messages": Entry(with_granted(staff_page(allowed=200), granted=403)),
-        "staff:erasure_requests": Entry(with_granted(staff_page(allowed=200), granted=403)),
+        "staff:erasure_requests": Entry(
+            with_granted(staff_page(allowed=200), granted=403, view_only=200)
+        ),
         "staff:erasure_request": [
             Entry(
-                engagement_object(allowed=200, granted=404),
+                engagement_object(allowed=200, granted=404, view_only=200),
                 build=erasure,
                 case="someone else's",
             ),
             Entry(
-                engagement_object(allowed=200, granted=404),
+                engagement_object(allowed=200, granted=404, view_only=200),
                 build=own_erasure,
                 case="the visitor's own",
             ),
             Entry(
-                engagement_object(allowed=302, granted=404),
+                engagement_object(allowed=302, granted=404, view_only=403),
                 build=erasure,
                 method="post",
                 data={"reason": "Asked in the portal.", "confirm": "on"},
@@ -205,7 +227,7 @@ MATRIX = Matrix(
         ],
         "staff:message_handle": [
             Entry(
-                engagement_object(allowed=302, granted=404),
+                engagement_object(allowed=302, granted=404, view_only=403),
                 build=held_message,
                 method="post",
                 data={"note": "Phoned them on their safe number."},
@@ -213,7 +235,7 @@ MATRIX = Matrix(
                 case="someone else's",
             ),
             Entry(
-                engagement_object(allowed=302, granted=404),
+                engagement_object(allowed=302, granted=404, view_only=403),
                 build=own_held_message,
                 method="post",
                 data={"note": "Phoned them on their safe number."},

@@ -298,6 +298,22 @@ def test_people_list_offers_a_restricted_filter_to_staff_who_may_see_it(client, 
     assert list(response.context["cl"].result_list) == [full]
 
 
+def test_people_list_does_not_show_filters_on_fields_the_staff_member_may_not_see(
+    client, offer_filters
+):
+    client.force_login(make_staff(StaffGroup.FUNDING))
+
+    response = client.get("/admin/coprod/person/")
+
+    shown = {
+        spec.field_path
+        for spec in response.context["cl"].filter_specs
+        if hasattr(spec, "field_path")
+    }
+    assert shown & {"user__email", "safe_contact__message_detail", "invitations__email"} == set()
+    assert "status" in shown
+
+
 @pytest.mark.parametrize(("superuser", "status"), [(False, 400), (True, 200)])
 def test_user_list_filters_on_sign_in_email_only_for_staff_who_may_see_it(
     client, superuser, status

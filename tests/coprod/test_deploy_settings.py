@@ -211,6 +211,24 @@ def test_production_cookies_carry_the_host_prefix() -> None:
     }
 
 
+def test_production_sign_in_page_sets_a_host_prefixed_secure_cookie() -> None:
+    """What a browser receives, not only what the settings say: a __Host- cookie must be Secure,
+    for Path=/ and with no Domain, or the browser drops it."""
+    script = (
+        "from django.test import Client; "
+        "r = Client().get('/accounts/login/', secure=True, HTTP_HOST='coprod.example.org'); "
+        "print(r.status_code); print(r.cookies.output())"
+    )
+
+    result = run_manage("shell", "--no-imports", "-c", script, env=production_env())
+
+    lines = result.stdout.strip().splitlines()
+    assert "200" in lines, result.stdout
+    (csrf,) = [line for line in lines if "csrftoken" in line]
+    assert csrf.startswith("Set-Cookie: __Host-csrftoken=")
+    assert ("Secure" in csrf, "Path=/" in csrf, "Domain" in csrf) == (True, True, False)
+
+
 def test_development_cookies_are_not_prefixed_because_they_are_not_secure() -> None:
     development = read_settings(
         "SESSION_COOKIE_NAME", "CSRF_COOKIE_NAME", env={**production_env(), "DJANGO_DEBUG": "1"}

@@ -10,8 +10,9 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import OuterRef
-from django.urls import path
-from django.views.generic import FormView
+from django.http import HttpResponse
+from django.urls import include, path
+from django.views import View
 from django_celery_beat.models import PeriodicTask
 
 from coprod import doors
@@ -200,6 +201,11 @@ def test_sync_creates_the_declared_tasks_and_running_it_again_changes_nothing():
             True,
             "15 3 * * * (m/h/dM/MY/d) Europe/London",
         ),
+        "Delete old account emails to unknown addresses": (
+            "coprod.core.delete_old_unlinked_account_emails",
+            True,
+            "25 3 * * * (m/h/dM/MY/d) Europe/London",
+        ),
     }
     assert task_rows() == first
     assert list(changed) == stamps
@@ -244,15 +250,21 @@ def test_a_periodic_task_has_exactly_one_kind_of_schedule():
 # Save on timeout -----------------------------------------------------------------------------
 
 
-class StandInApplicationForm(FormView):
+class StandInApplicationForm(View):
     """A class-based portal form of a later app, declaring drafts on its class."""
 
     saves_draft_on_timeout = True
 
+    def get(self, request, pk):
+        return HttpResponse("form")
+
+    post = get
+
 
 urlpatterns = [
     path("apply/<int:pk>/", StandInApplicationForm.as_view(), name="standin_apply"),
-    path("other/<int:pk>/", FormView.as_view(), name="standin_other"),
+    path("other/<int:pk>/", View.as_view(), name="standin_other"),
+    path("accounts/", include("allauth.urls")),
 ]
 
 
@@ -261,3 +273,45 @@ def test_draft_path_accepts_a_class_based_view_that_declares_drafts():
     assert doors.draft_path("/apply/12/") == "/apply/12/"
     assert doors.draft_path("/other/12/") is None
     assert doors.draft_path("/apply/" + "1" * 300 + "/") is None
+
+
+def test_a_portal_link_can_hide_itself(client):
+    hidden = doors.AppDoors(
+        portal_links=[
+            doors.PortalLink("For LEEs only", "portal:messages", visible=lambda r: False),
+            doors.PortalLink("For everyone", "portal:messages"),
+        ]
+    )
+    client.force_login(make_user(roles=[Role.PWLE]))
+
+    with doors.contributing("standin", hidden):
+        html = client.get("/portal/").content.decode()
+
+    assert ("For LEEs only" in html, "For everyone" in html) == (False, True)
+
+
+@pytest.mark.urls("tests.coprod.test_doors")
+def test_draft_path_is_the_forms_canonical_path():
+    assert doors.draft_path("/apply/012/") == "/apply/12/"
+
+
+@pytest.mark.urls("tests.coprod.test_doors")
+def test_a_timed_out_post_keeps_its_draft_under_the_forms_canonical_path(client):
+    import time
+
+    import time_machine
+
+    from coprod.models import FormDraft
+
+    user = make_user(roles=[Role.PWLE])
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+        client.get("/apply/12/")
+
+    with time_machine.travel(start + 3 * 60 * 60, tick=False):
+        client.post("/apply/012/", {"why": "Typed"})
+
+    assert list(FormDraft.objects.values_list("path", "data")) == [
+        ("/apply/12/", {"why": ["Typed"]})
+    ]

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 
 from coprod.enums import Role, StaffGroup
-from coprod.middleware import LAST_ACTIVITY_KEY
+from coprod.middleware import LAST_ACTIVITY_KEY, SIGNED_IN_AT_KEY
 from coprod.models import FormDraft, Person
 from tests.factories.core import TEST_PASSWORD, make_person, make_staff, make_user
 
@@ -259,3 +259,28 @@ def test_no_cache_header_added_for_anonymous_visitors_elsewhere(client):
 
     assert response.status_code == 302
     assert response.has_header("Cache-Control") is False
+
+
+def test_signing_in_starts_the_absolute_lifetime_at_once(client):
+    user = make_user(roles=[Role.PWLE])
+    before = time.time()
+
+    client.force_login(user)
+
+    assert client.session[SIGNED_IN_AT_KEY] >= before
+
+
+def test_signing_in_again_restarts_the_absolute_lifetime(client):
+    user = make_user(roles=[Role.PWLE])
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.force_login(user)
+        client.get("/portal/")
+    with time_machine.travel(start + 11 * 60 * MINUTE, tick=False):
+        client.force_login(user)
+        client.get("/portal/")
+
+    with time_machine.travel(start + 12.5 * 60 * MINUTE, tick=False):
+        response = client.get("/portal/")
+
+    assert response.status_code == 200

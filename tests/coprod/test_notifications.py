@@ -800,3 +800,35 @@ def test_deliver_task_for_a_deleted_message_returns_quietly(mailoutbox):
 
     assert result.get() == ""
     assert mailoutbox == []
+
+
+@pytest.mark.django_db
+def test_old_account_emails_to_unknown_addresses_are_deleted_and_nothing_else():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from coprod.services.notifications import delete_old_unlinked_account_emails
+
+    old_unlinked = NotificationFactory(
+        person=None, category=NotificationCategory.ACCOUNT, status=NotificationStatus.SENT
+    )
+    recent_unlinked = NotificationFactory(
+        person=None, category=NotificationCategory.ACCOUNT, status=NotificationStatus.SENT
+    )
+    old_linked = NotificationFactory(
+        category=NotificationCategory.ACCOUNT, status=NotificationStatus.SENT
+    )
+    old_queued = NotificationFactory(person=None, category=NotificationCategory.ACCOUNT)
+    long_ago = timezone.now() - timedelta(days=31)
+    Notification.objects.exclude(pk=recent_unlinked.pk).update(updated_at=long_ago)
+
+    deleted = delete_old_unlinked_account_emails()
+
+    assert deleted == 1
+    assert set(Notification.objects.values_list("pk", flat=True)) == {
+        recent_unlinked.pk,
+        old_linked.pk,
+        old_queued.pk,
+    }
+    assert not Notification.objects.filter(pk=old_unlinked.pk).exists()

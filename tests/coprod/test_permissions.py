@@ -231,3 +231,18 @@ def test_visible_to_shows_nothing_to_an_inactive_login_even_its_own_rows():
     NotificationFactory(person=member.person)
 
     assert list(visible_to(member, Notification.objects.all(), owner="person")) == []
+
+
+@pytest.mark.django_db
+def test_visible_to_gives_every_row_only_to_staff_not_to_a_participant_with_the_permission():
+    member = make_user(roles=[Role.PWLE])
+    assign_perm("coprod.view_notification", member)
+    NotificationFactory()
+
+    seen = visible_to(
+        type(member).objects.get(pk=member.pk),
+        Notification.objects.all(),
+        staff_permission="coprod.view_notification",
+    )
+
+    assert list(seen) == []

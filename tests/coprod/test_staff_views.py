@@ -194,6 +194,34 @@ def test_handle_page_shows_message_content_to_engagement_and_audits_it(client, e
     assert "Panel" not in str(entry.changes)
 
 
+def test_handle_page_hides_message_content_from_staff_who_may_not_see_contact_details(client):
+    from django.contrib.auth.models import Permission
+
+    staff = make_staff()
+    staff.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="coprod",
+            codename__in=["view_notification", "change_notification"],
+        )
+    )
+    client.force_login(staff)
+    notification = NotificationFactory(
+        status=NotificationStatus.HELD,
+        hold_reason="no_safe_channel",
+        content={
+            "full": {"subject": "Panel on Tuesday", "body": "Room 4 at 10am."},
+            "neutral": {"subject": "A message", "body": "Please sign in."},
+        },
+    )
+
+    response = client.get(f"/staff/messages/{notification.pk}/handle/")
+
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert ("Panel on Tuesday" in html, "Room 4 at 10am." in html) == (False, False)
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists() is False
+
+
 def test_handle_page_never_shows_an_account_email(client, engagement):
     notification = NotificationFactory(
         status=NotificationStatus.FAILED,
