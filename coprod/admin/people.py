@@ -1,135 +1,39 @@
-"""The Django admin for the shared core. Writes go through services; restricted fields appear only
-for staff with the permission, never in lists, and each view of them is audited. Nobody filters a
-list on an encrypted field, nor on a restricted field they may not see (RestrictedLookupsMixin)."""
+"""People and their logins in the admin: restricted fields only for staff with the
+permission, never in lists, each view audited; writes go through services."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
-from django.core.exceptions import FieldDoesNotExist, ValidationError
-from django.db import models
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
-from django.db.models.constants import LOOKUP_SEP
 from django.http import HttpRequest, HttpResponse
-from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
+from coprod.admin.restrictions import RestrictedLookupsMixin
 from coprod.audit import log_restricted_view
 from coprod.enums import ContactChannel, PersonStatus, Role, SafeTime
-from coprod.fields import EncryptedJSONField, EncryptedTextField
 from coprod.models import (
     ConsentRecord,
-    ConsentText,
-    Invitation,
-    Notification,
     Person,
     RoleGrant,
     SafeContactPreferences,
     User,
 )
 from coprod.permissions import may_see_contact_details, may_see_legal_name
-from coprod.services.consent import publish_consent_text
 from coprod.services.contact import STAFF_FIELDS as SAFE_CONTACT_STAFF_FIELDS
 from coprod.services.contact import update_safe_contact
-from coprod.services.invitations import create_invitation
 from coprod.services.people import (
     create_person,
     create_user_for_person,
-    ensure_email_is_free,
     save_person_record,
     set_involvement_status,
 )
 from coprod.services.rights import request_erasure
 from coprod.services.roles import end_role, grant_role, promote_to_lee
-
-# Every field of the model, and any lookup that reaches the model through a relation.
-ALL_FIELDS = "__all__"
-
-_RESTRICTED: dict[type[models.Model], list[tuple[str | frozenset[str], Callable[[Any], bool]]]] = {}
-
-
-def restrict_lookups(
-    model: type[models.Model],
-    fields: Iterable[str] | str,
-    *,
-    visible_to: Callable[[Any], bool],
-) -> None:
-    """Declare restricted fields of `model` (names, or ALL_FIELDS) and who may see them:
-    `visible_to(user)`, a predicate from the app's permissions module. Admin lists refuse to filter
-    on them, through any relation, for everyone else, and leave them out of the list filters.
-
-    Later apps declare theirs in their admin.py, next to the ModelAdmin (which uses
-    RestrictedLookupsMixin), e.g.
-    `restrict_lookups(Claim, ["payment_details"], visible_to=may_see_payment_details)`.
-    Encrypted fields need no declaration: nobody filters on them."""
-    names = fields if fields == ALL_FIELDS else frozenset(fields)
-    _RESTRICTED.setdefault(model, []).append((names, visible_to))
-
-
-def _restricted_for(model: type[models.Model], name: str, user: Any) -> bool:
-    return any(
-        (names == ALL_FIELDS or name in names) and not (user is not None and visible_to(user))
-        for names, visible_to in _RESTRICTED.get(model, ())
-    )
-
-
-def touches_hidden_field(model: type[models.Model], lookup: str, user: Any) -> bool:
-    """Does the filter `lookup` (e.g. "safe_contact__channels__contains") touch an encrypted field,
-    or a restricted field that `user` may not see, on any model along its path?"""
-    for part in lookup.split(LOOKUP_SEP):
-        try:
-            field = model._meta.get_field(part)
-        except FieldDoesNotExist:
-            return False  # a transform or a lookup ("contains"): the fields end here
-        if isinstance(field, EncryptedTextField | EncryptedJSONField):
-            return True
-        if _restricted_for(model, field.name, user):
-            return True
-        if not field.is_relation or field.related_model is None:
-            return False
-        model = field.related_model
-        if _restricted_for(model, ALL_FIELDS, user):
-            return True
-    return False
-
-
-class RestrictedLookupsMixin:
-    """For every ModelAdmin. Filtering an encrypted field only leaks: every Fernet token starts
-    with "gAAAAA", so `?legal_name__startswith=g` would list who has a legal name on file. And
-    filtering a restricted field (`?access_needs__isnull=False`, `?user__email__startswith=a`)
-    tells staff who may not see it something about its value. Django answers such a lookup with
-    400; list filters on them are not offered. Declare restricted fields with restrict_lookups."""
-
-    def lookup_allowed(self, lookup: str, value: str, request: HttpRequest | None = None) -> bool:
-        user = getattr(request, "user", None)
-        if touches_hidden_field(self.model, lookup, user):  # type: ignore[attr-defined]
-            return False
-        return super().lookup_allowed(lookup, value, request)  # type: ignore[misc]
-
-    def get_list_filter(self, request: HttpRequest) -> list[Any]:
-        return [
-            list_filter
-            for list_filter in super().get_list_filter(request)  # type: ignore[misc]
-            if not _filters_hidden_field(self.model, list_filter, request.user)  # type: ignore[attr-defined]
-        ]
-
-
-def _filters_hidden_field(model: type[models.Model], list_filter: Any, user: Any) -> bool:
-    path = list_filter[0] if isinstance(list_filter, list | tuple) else list_filter
-    return isinstance(path, str) and touches_hidden_field(model, path, user)
-
-
-restrict_lookups(Person, Person.RESTRICTED_FINANCE_FIELDS, visible_to=may_see_legal_name)
-restrict_lookups(Person, Person.RESTRICTED_ENGAGEMENT_FIELDS, visible_to=may_see_contact_details)
-# The sign-in email is a contact detail too.
-restrict_lookups(User, ["email"], visible_to=may_see_contact_details)
-# Restricted as a whole: also who supports whom (Person.supported_people).
-restrict_lookups(SafeContactPreferences, ALL_FIELDS, visible_to=may_see_contact_details)
 
 
 class RoleGrantInline(admin.TabularInline):
@@ -464,136 +368,3 @@ class UserAdmin(RestrictedLookupsMixin, DjangoUserAdmin):
         )
         obj.pk, obj.person = created.pk, created.person
         obj._state.adding = False
-
-
-class InvitationAddForm(forms.ModelForm):
-    email = forms.EmailField(label=_("Email address"))
-    chosen_name = forms.CharField(required=False, label=_("Display name for someone new"))
-    send_email = forms.BooleanField(required=False, initial=True, label=_("Send the link by email"))
-
-    class Meta:
-        model = Invitation
-        fields = ["email", "role", "person"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        # Empty for someone new: the service creates their Person.
-        self.fields["person"].required = False
-
-    def clean_email(self) -> str:
-        return ensure_email_is_free(self.cleaned_data["email"])
-
-    def clean_person(self) -> Person | None:
-        person = self.cleaned_data.get("person")
-        if person is not None and person.login is not None:
-            raise ValidationError(_("This person already has an account."))
-        return person
-
-
-@admin.register(Invitation)
-class InvitationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
-    list_display = ["person", "role", "status", "expires_at", "invited_by", "created_at"]
-    list_select_related = ["person", "invited_by__person"]
-    list_filter = ["status", "role"]
-    autocomplete_fields = ["person"]
-
-    def get_form(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
-        if obj is None:
-            kwargs["form"] = InvitationAddForm
-        return super().get_form(request, obj, **kwargs)
-
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        if obj is None:
-            return ["email", "role", "person", "chosen_name", "send_email"]
-        return [
-            "person",
-            "role",
-            "status",
-            "expires_at",
-            "invited_by",
-            "sent_by_email",
-            "accepted_at",
-        ]
-
-    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [] if obj is None else self.get_fields(request, obj)
-
-    def save_model(self, request: HttpRequest, obj: Invitation, form: Any, change: bool) -> None:
-        data = form.cleaned_data
-        invitation, link = create_invitation(
-            email=data["email"],
-            role=data["role"],
-            by=request.user,
-            person=data.get("person"),
-            chosen_name=data.get("chosen_name", ""),
-            send_email=data.get("send_email", False),
-            base_url=request.build_absolute_uri("/"),
-        )
-        obj.pk = invitation.pk
-        obj.new_link = link  # for response_add; never saved
-
-    def response_add(
-        self, request: HttpRequest, obj: Invitation, post_url_continue: str | None = None
-    ) -> HttpResponse:
-        """Show the new link on this page, once. Not in a message: messages wait in a cookie (or
-        the session) until they are shown, and the link is a sign-in secret."""
-        context = {
-            **self.admin_site.each_context(request),
-            "title": _("Invitation link"),
-            "opts": self.opts,
-            "invitation": obj,
-            "link": obj.new_link,
-            "days": settings.COPROD_INVITATION_DAYS,
-        }
-        return TemplateResponse(request, "admin/coprod/invitation/link_once.html", context)
-
-
-@admin.register(ConsentText)
-class ConsentTextAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
-    list_display = ["purpose", "version", "title", "published_at"]
-    list_filter = ["purpose"]
-    fields = ["purpose", "title", "body"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # A published text never changes: publish a new version instead.
-        return False
-
-    def save_model(self, request: HttpRequest, obj: ConsentText, form: Any, change: bool) -> None:
-        text = publish_consent_text(
-            form.cleaned_data["purpose"],
-            title=form.cleaned_data["title"],
-            body=form.cleaned_data["body"],
-            by=request.user,
-        )
-        obj.pk = text.pk
-
-
-@admin.register(Notification)
-class NotificationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
-    """What was sent when, and what is held. Content is not shown here (it may be sensitive)."""
-
-    list_display = ["kind", "category", "person", "status", "hold_reason", "created_at", "sent_at"]
-    list_select_related = ["person"]
-    list_filter = ["status", "category", "hold_reason"]
-    fields = [
-        "kind",
-        "category",
-        "person",
-        "status",
-        "hold_reason",
-        "send_after",
-        "attempts",
-        "sent_at",
-        "sent_variant",
-        "routed_via",
-        "last_error",
-        "handled_by",
-        "created_at",
-    ]
-    readonly_fields = fields
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
