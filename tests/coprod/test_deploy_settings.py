@@ -214,9 +214,13 @@ def test_production_cookies_carry_the_host_prefix() -> None:
 def test_production_sign_in_page_sets_a_host_prefixed_secure_cookie() -> None:
     """What a browser receives, not only what the settings say: a __Host- cookie must be Secure,
     for Path=/ and with no Domain, or the browser drops it."""
+    # Plain static storage: the manifest is built by collectstatic, after the tests in CI.
     script = (
-        "from django.test import Client; "
-        "r = Client().get('/accounts/login/', secure=True, HTTP_HOST='coprod.example.org'); "
+        "from django.test import Client; from django.test.utils import override_settings; "
+        "plain = {'BACKEND': 'django.contrib.staticfiles.storage.StaticFilesStorage'}; "
+        "storages = {'default': plain, 'staticfiles': plain}\n"
+        "with override_settings(STORAGES=storages):\n"
+        "    r = Client().get('/accounts/login/', secure=True, HTTP_HOST='coprod.example.org')\n"
         "print(r.status_code); print(r.cookies.output())"
     )
 
