@@ -5,25 +5,6 @@ import os
 import pytest
 from django.core.cache import cache
 
-from coprod.enums import Role, StaffGroup
-from tests.factories import make_staff, make_user
-
-# Kinds of visitor in the permission matrix, with readable ids.
-PARTICIPANT_ROLES = {
-    "pwle": Role.PWLE,
-    "lee": Role.LEE,
-    "researcher": Role.RESEARCHER,
-    "policymaker": Role.POLICYMAKER,
-    "practitioner": Role.PRACTITIONER,
-}
-STAFF_GROUPS = {
-    "staff_engagement": StaffGroup.ENGAGEMENT,
-    "staff_funding": StaffGroup.FUNDING,
-    "staff_partnerships": StaffGroup.PARTNERSHIPS,
-    "staff_finance": StaffGroup.FINANCE,
-}
-VISITORS = ["anonymous", *PARTICIPANT_ROLES, "staff_no_mfa", *STAFF_GROUPS]
-
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup):
@@ -53,31 +34,6 @@ def _clear_cache():
 @pytest.fixture(autouse=True)
 def _email_backend(settings):
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-
-
-def make_visitor(kind: str):
-    """A user of the given kind (None for anonymous)."""
-    if kind == "anonymous":
-        return None
-    if kind in PARTICIPANT_ROLES:
-        roles = [Role.PWLE, Role.LEE] if kind == "lee" else [PARTICIPANT_ROLES[kind]]
-        return make_user(roles=roles)
-    if kind == "staff_no_mfa":
-        return make_staff(StaffGroup.ENGAGEMENT, mfa=False)
-    return make_staff(STAFF_GROUPS[kind])
-
-
-@pytest.fixture
-def visitor_client(client):
-    """`visitor_client("pwle")` → (client signed in as a new PWLE, that user)."""
-
-    def sign_in(kind: str):
-        user = make_visitor(kind)
-        if user is not None:
-            client.force_login(user)
-        return client, user
-
-    return sign_in
 
 
 def require_env_or_skip(flag: str, reason: str) -> None:
