@@ -12,7 +12,7 @@ DEV_ENV = DJANGO_DEBUG=1 \
 	COPROD_FIELD_ENCRYPTION_KEY=$$(cat $(DEV)/field-encryption.key) \
 	EMAIL_URL=filemail://$(CURDIR)/$(DEV)/mail
 
-.PHONY: run test install assets browser lint fmt worker beat messages lock clean
+.PHONY: run test install assets browser lint fmt worker beat messages lock clean bench
 
 run: install assets $(DEV)/field-encryption.key
 	$(DEV_ENV) $(PY) manage.py migrate --no-input
@@ -66,6 +66,11 @@ worker: install
 
 beat: install
 	$(BIN)/celery -A coprod beat --loglevel INFO
+
+# The side-by-side benchmark (README, "Benchmark"; docs/performance.md): needs PostgreSQL and Redis
+# on 127.0.0.1, builds its own database coprod_bench. Settings: `make bench BENCH_SECONDS=10`.
+bench: install assets
+	$(PY) -m bench.run
 
 # Update the translation files (needs GNU gettext) after changing user-facing text.
 MESSAGES_IGNORE = --ignore=node_modules --ignore=static --ignore=staticfiles --ignore=tests
