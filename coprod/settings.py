@@ -153,9 +153,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-# Sessions live in the database so that signing out ends them everywhere; the idle timeout is ours
-# (coprod.middleware.IdleSessionTimeoutMiddleware), the cookie age is an absolute ceiling.
-SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions are read from the cache and written through to the database (coprod.sessions), in a
+# table that knows whose each session is, so that a login can be signed out everywhere; the idle
+# timeout and absolute lifetime are ours (coprod.middleware.IdleSessionTimeoutMiddleware), the
+# cookie age is a ceiling.
+SESSION_ENGINE = "coprod.sessions"
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -166,9 +168,10 @@ COPROD_STAFF_SESSION_LIFETIME = 8 * 60 * 60
 COPROD_MEMBER_SESSION_LIFETIME = 12 * 60 * 60
 
 AUTH_USER_MODEL = "coprod.User"
+# Django's and allauth's, each fetching the signed-in login with its person (coprod.auth_backends).
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
-    "allauth.account.auth_backends.AuthenticationBackend",
+    "coprod.auth_backends.ModelBackend",
+    "coprod.auth_backends.AuthenticationBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
 PASSWORD_HASHERS = [

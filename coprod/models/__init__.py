@@ -5,6 +5,7 @@ from coprod.models.invitations import Invitation, hash_token
 from coprod.models.notifications import Notification
 from coprod.models.people import Person, RoleGrant, User, london_today
 from coprod.models.rights import ErasureRequest
+from coprod.models.sessions import LoginSession
 
 __all__ = [
     "ConsentRecord",
@@ -12,6 +13,7 @@ __all__ = [
     "ErasureRequest",
     "FormDraft",
     "Invitation",
+    "LoginSession",
     "Notification",
     "Person",
     "RoleGrant",

@@ -10,11 +10,8 @@ from typing import Any
 
 from allauth.account.models import EmailAddress, EmailConfirmation
 from allauth.mfa.models import Authenticator
-from django.conf import settings
 from django.contrib.admin.models import LogEntry as AdminLogEntry
 from django.contrib.contenttypes.models import ContentType
-from django.contrib.sessions.backends.db import SessionStore
-from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -37,13 +34,7 @@ from coprod.models import (
 )
 from coprod.security import log_security_event
 from coprod.services.people import set_involvement_status
-
-# Sessions kept in the database can be found and ended; with a cache-only engine, a deleted
-# password ends them (Django checks a hash of it on every request).
-_DATABASE_SESSION_ENGINES = (
-    "django.contrib.sessions.backends.db",
-    "django.contrib.sessions.backends.cached_db",
-)
+from coprod.sessions import end_sessions_of
 
 
 def export_personal_data(person: Person, *, by: User) -> dict[str, Any]:
@@ -226,20 +217,8 @@ def _empty_login(login: User, reference: str) -> None:
     login.is_active = login.is_staff = login.is_superuser = False
     login.last_login = None
     login.save()
-    _end_sessions(login)
+    end_sessions_of(login.pk)
     _blank_admin_history(login)
-
-
-def _end_sessions(login: User) -> None:
-    if settings.SESSION_ENGINE not in _DATABASE_SESSION_ENGINES:
-        return
-    mine = [
-        session.session_key
-        for session in Session.objects.iterator()
-        if session.get_decoded().get("_auth_user_id") == str(login.pk)
-    ]
-    for key in mine:
-        SessionStore(session_key=key).delete()
 
 
 def _blank_admin_history(obj: Person | User) -> None:

@@ -64,7 +64,7 @@ def accept_invitation_view(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="coprod.auth_backends.ModelBackend")
             return redirect("portal:home")
     return render(
         request,

@@ -17,7 +17,6 @@ from auditlog.models import LogEntry
 from django.apps import apps
 from django.contrib.admin.models import CHANGE
 from django.contrib.admin.models import LogEntry as AdminLogEntry
-from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.utils import timezone
@@ -47,6 +46,7 @@ from coprod.services.notifications import (
 from coprod.services.people import save_person_record, update_profile
 from coprod.services.rights import erase_person, request_erasure
 from coprod.services.roles import grant_role
+from coprod.sessions import SessionStore
 from tests.factories import InvitationFactory
 from tests.factories.core import (
     TEST_PASSWORD,
@@ -478,7 +478,7 @@ def _texts(value: Any) -> list[str]:
 
 def _decoded(table: str, row: tuple) -> list[Any]:
     """A row's values; a session's data is signed and compressed, so it is decoded too."""
-    if table == "django_session":
+    if table == "coprod_loginsession":
         return [*row, SessionStore().decode(row[1])]
     return list(row)
 
@@ -508,7 +508,9 @@ def test_erasure_leaves_the_canary_nowhere_in_the_database(client, mailoutbox):
     )
 
     # The canary was everywhere before, encrypted or not: the search does see it.
-    assert {"coprod_person", "coprod_user", "coprod_notification", "django_session"} <= set(before)
+    assert {"coprod_person", "coprod_user", "coprod_notification", "coprod_loginsession"} <= set(
+        before
+    )
     assert tables_holding(CANARY) == {}
     # What is kept about them (listed and justified in coprod.contributions): the anonymised
     # Person and User rows, the ErasureRequest, and audit rows — none holding the canary.

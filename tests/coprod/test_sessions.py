@@ -1,0 +1,107 @@
+"""Sessions: read from the cache, written through to a table that knows whose each one is
+(coprod.sessions); the signed-in login comes with its person in one query (coprod.auth_backends);
+a form page asks for a draft only when the session knows there is one (coprod.doors)."""
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from coprod.enums import Role
+from coprod.models import FormDraft, LoginSession, User
+from coprod.sessions import SessionStore, end_sessions_of
+from tests.factories.core import TEST_PASSWORD, make_user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.post("/accounts/login/", {"login": user.email, "password": TEST_PASSWORD})
+    assert client.get("/portal/").status_code == 200
+    return client
+
+
+def test_a_session_records_whose_it_is():
+    member = make_user(roles=[Role.PWLE])
+
+    client = signed_in(member)
+
+    session = LoginSession.objects.get(session_key=client.session.session_key)
+    assert session.user_id == member.pk
+
+
+def test_ending_a_logins_sessions_signs_it_out_everywhere_and_nobody_else():
+    member, other = make_user(roles=[Role.PWLE]), make_user(roles=[Role.PWLE])
+    phone, laptop, bystander = signed_in(member), signed_in(member), signed_in(other)
+    keys = [phone.session.session_key, laptop.session.session_key]
+    assert None not in [cache.get(SessionStore.cache_key_prefix + key) for key in keys]
+
+    ended = end_sessions_of(member.pk)
+
+    assert ended == 2
+    assert not LoginSession.objects.filter(session_key__in=keys).exists()
+    assert [cache.get(SessionStore.cache_key_prefix + key) for key in keys] == [None, None]
+    assert phone.get("/portal/").status_code == 302
+    assert laptop.get("/portal/").status_code == 302
+    assert bystander.get("/portal/").status_code == 200
+
+
+def test_a_session_is_read_from_the_cache_and_survives_losing_it():
+    client = signed_in(make_user(roles=[Role.PWLE]))
+
+    with CaptureQueriesContext(connection) as from_cache:
+        client.get("/portal/")
+    cache.clear()
+    with CaptureQueriesContext(connection) as after_flush:
+        response = client.get("/portal/")
+
+    session_reads = [q for q in from_cache if "coprod_loginsession" in q["sql"]]
+    assert (session_reads, response.status_code) == ([], 200)
+    assert any("coprod_loginsession" in q["sql"] for q in after_flush)
+
+
+def test_the_login_and_its_person_come_in_one_query():
+    client = signed_in(make_user(roles=[Role.PWLE]))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/healthz/")
+
+    reads = [q["sql"] for q in queries if "coprod_user" in q["sql"]]
+    assert len(reads) == 1
+    assert "coprod_person" in reads[0]
+    assert not any("coprod_person" in q["sql"] and "coprod_user" not in q["sql"] for q in queries)
+
+
+def test_a_deactivated_login_is_signed_out_at_its_next_request():
+    member = make_user(roles=[Role.PWLE])
+    client = signed_in(member)
+
+    User.objects.filter(pk=member.pk).update(is_active=False)
+
+    assert client.get("/portal/").status_code == 302
+
+
+def test_a_form_page_does_not_look_for_drafts_the_session_knows_are_not_there():
+    client = signed_in(make_user(roles=[Role.PWLE]))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/portal/profile/")
+
+    assert not any("coprod_formdraft" in q["sql"] for q in queries)
+
+
+def test_a_draft_waiting_at_sign_in_is_shown_once():
+    member = make_user(roles=[Role.PWLE])
+    FormDraft.objects.create(
+        user=member, path="/portal/profile/", data={"chosen_name": ["Typed Before"]}
+    )
+    client = signed_in(member)
+
+    first = client.get("/portal/profile/").content.decode()
+    second = client.get("/portal/profile/").content.decode()
+
+    assert 'value="Typed Before"' in first
+    assert 'value="Typed Before"' not in second
+    assert not FormDraft.objects.exists()
