@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
 from django.apps import apps
+from django.db import connection
 from django.db.models import Exists, IntegerField, Model, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Now
 from django.urls import reverse
 from guardian.shortcuts import get_objects_for_user
 
 from coprod import doors
+from coprod.compiled import OneRowQuery, database_today
 from coprod.enums import (
     ConsentPurpose,
     ErasureStatus,
@@ -31,7 +35,6 @@ from coprod.models import (
     RoleGrant,
     SafeContactPreferences,
     User,
-    london_today,
 )
 
 M = TypeVar("M", bound=Model)
@@ -114,8 +117,10 @@ def people_for_selection(role: Role | str, *, on: date | None = None) -> QuerySe
 # Consent -------------------------------------------------------------------------------------
 
 
-def _texts_newest_first(purpose: ConsentPurpose | str) -> QuerySet[ConsentText]:
-    return ConsentText.objects.published().filter(purpose=purpose).order_by("-version")
+def _texts_newest_first(
+    purpose: ConsentPurpose | str, *, at: Now | None = None
+) -> QuerySet[ConsentText]:
+    return ConsentText.objects.published(at=at).filter(purpose=purpose).order_by("-version")
 
 
 def current_consent_text(purpose: ConsentPurpose | str) -> ConsentText | None:
@@ -188,12 +193,13 @@ class count_subquery(Subquery):
 
 
 # Expressions on a person's row (OuterRef("pk") is the person), for the portal's "Things to do".
+# They are compiled once (coprod.compiled): a moment in them is the database's clock, never ours.
 
 
 def contact_needs_confirming() -> Exists:
     """True when the person has never confirmed how to contact them, or must confirm again."""
     confirmed = SafeContactPreferences.objects.filter(
-        Q(reconfirm_by__isnull=True) | Q(reconfirm_by__gte=london_today()),
+        Q(reconfirm_by__isnull=True) | Q(reconfirm_by__gte=database_today()),
         person=OuterRef("pk"),
         confirmed_at__isnull=False,
     )
@@ -202,7 +208,7 @@ def contact_needs_confirming() -> Exists:
 
 def consent_outdated(purpose: ConsentPurpose | str) -> Exists:
     """True when the person agreed to an older version of the text for `purpose`."""
-    current = Subquery(_texts_newest_first(purpose).values("pk")[:1])
+    current = Subquery(_texts_newest_first(purpose, at=Now()).values("pk")[:1])
     return Exists(
         ConsentRecord.objects.filter(
             person=OuterRef("pk"), purpose=purpose, withdrawn_at__isnull=True
@@ -222,17 +228,36 @@ class ToDo:
     url: str
 
 
+def _things_to_do_query(items: Sequence[doors.ThingToDo]) -> OneRowQuery:
+    def build(person_id: int) -> QuerySet:
+        expressions = {f"item_{index}": item.count() for index, item in enumerate(items)}
+        return Person.objects.filter(pk=person_id).order_by().values(**expressions)
+
+    return OneRowQuery(build)
+
+
+# Compiled once per set of declared items and database (tests change the items). Each entry keeps
+# its items alive, so that their ids, which make the key, cannot be reused by other items.
+_compiled_things_to_do: dict[tuple[str, tuple[int, ...]], tuple[Sequence[Any], OneRowQuery]] = {}
+
+
 def things_to_do_for_person(person: Person) -> list[ToDo]:
-    """The portal's "Things to do": every app's items (coprod.doors.ThingToDo), in one query."""
+    """The portal's "Things to do": every app's items (coprod.doors.ThingToDo), in one query,
+    whose SQL is compiled once per process (coprod.compiled)."""
     items = doors.things_to_do()
     if not items:
         return []
-    expressions = {f"item_{index}": item.count() for index, item in enumerate(items)}
-    values = Person.objects.filter(pk=person.pk).values(**expressions).get()
+    key = (connection.vendor, tuple(id(item) for item in items))
+    if key not in _compiled_things_to_do:
+        _compiled_things_to_do[key] = (tuple(items), _things_to_do_query(items))
+    _items, query = _compiled_things_to_do[key]
+    row = query.run(person.pk)
+    if row is None:
+        return []
     return [
-        ToDo(str(item.text(values[key])), reverse(item.url_name, kwargs=dict(item.url_kwargs)))
-        for key, item in zip(expressions, items, strict=True)
-        if values[key]
+        ToDo(str(item.text(int(value))), reverse(item.url_name, kwargs=dict(item.url_kwargs)))
+        for value, item in zip(row, items, strict=True)
+        if value
     ]
 
 

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,8 +15,9 @@ from coprod.models.people import Person
 
 
 class ConsentTextQuerySet(models.QuerySet):
-    def published(self) -> ConsentTextQuerySet:
-        return self.filter(published_at__lte=timezone.now())
+    def published(self, *, at: datetime | Now | None = None) -> ConsentTextQuerySet:
+        """Texts published by `at` (default: now by our clock; `Now()` for the database's)."""
+        return self.filter(published_at__lte=timezone.now() if at is None else at)
 
 
 class ConsentText(models.Model):
