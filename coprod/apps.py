@@ -17,6 +17,7 @@ class CoprodConfig(AppConfig):
         from coprod.services.people import create_person
 
         user_logged_in.connect(record_sign_in_time, dispatch_uid="coprod_sign_in_time")
+        user_logged_in.connect(doors.remember_draft_paths, dispatch_uid="coprod_draft_paths")
         # A login made without a person (createsuperuser) gets one through the one door.
         UserManager.new_person = create_person
         # Every installed app's contributions (coprod.doors), read once at start-up.

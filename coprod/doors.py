@@ -33,7 +33,7 @@ from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from coprod.services.drafts import take_draft
+from coprod.services.drafts import draft_paths_for, take_draft
 
 if TYPE_CHECKING:
     from coprod.models import Person
@@ -300,6 +300,19 @@ def draft_path(path: str) -> str | None:
     return canonical if len(canonical) <= MAX_DRAFT_PATH else None
 
 
+# The paths of the signed-in login's drafts, read once at sign-in: a draft is only ever saved when
+# a session times out, so a session learns of its login's drafts when it begins, and a form page
+# need not ask the database on every visit.
+DRAFT_PATHS_KEY = "coprod_draft_paths"
+
+
+def remember_draft_paths(
+    sender: object, request: HttpRequest, user: object, **kwargs: object
+) -> None:
+    """Receiver of `user_logged_in`: note in the new session which forms have a draft."""
+    request.session[DRAFT_PATHS_KEY] = draft_paths_for(user)
+
+
 def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
     """For a form view: the POST data, or on GET the draft saved when the session timed out on
     this form (taken: it is deleted once shown), or None."""
@@ -308,4 +321,9 @@ def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
     path = draft_path(request.path_info)
     if path is None or not request.user.is_authenticated:
         return None
+    known = request.session.get(DRAFT_PATHS_KEY)
+    if known is not None:
+        if path not in known:
+            return None
+        request.session[DRAFT_PATHS_KEY] = [other for other in known if other != path]
     return take_draft(request.user, path=path)

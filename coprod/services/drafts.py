@@ -37,6 +37,11 @@ def save_draft(
     return draft
 
 
+def draft_paths_for(user: User) -> list[str]:
+    """The paths of the forms on which `user` has a draft waiting."""
+    return list(FormDraft.objects.filter(user=user).values_list("path", flat=True))
+
+
 def take_draft(user: User, *, path: str) -> QueryDict | None:
     """Return and delete the draft for `path`, as form data.
 
