@@ -131,10 +131,35 @@ def involvement(request: HttpRequest) -> HttpResponse:
     return render(request, "portal/involvement.html", {"form": form, "paused": paused})
 
 
+MESSAGES_PER_PAGE = 20
+
+
+def _page_number(request: HttpRequest) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
 @require_http_methods(["GET"])
 def message_list(request: HttpRequest) -> HttpResponse:
-    items = list(messages_for_person(request.user.person)[:100])
-    return render(request, "portal/messages.html", {"items": items})
+    """A page of messages, newest first. One more row than shown is read to know whether there
+    are older ones, so there is no count query."""
+    number = _page_number(request)
+    start = (number - 1) * MESSAGES_PER_PAGE
+    rows = list(messages_for_person(request.user.person)[start : start + MESSAGES_PER_PAGE + 1])
+    if not rows and number > 1:
+        raise Http404
+    return render(
+        request,
+        "portal/messages.html",
+        {
+            "items": rows[:MESSAGES_PER_PAGE],
+            "page_number": number,
+            "newer_page": number - 1 if number > 1 else None,
+            "older_page": number + 1 if len(rows) > MESSAGES_PER_PAGE else None,
+        },
+    )
 
 
 @require_http_methods(["GET"])
@@ -180,21 +205,33 @@ def _rows(record: dict[str, object]) -> list[tuple[str, str]]:
     return [(_title(key), _shown(value)) for key, value in record.items()]
 
 
+# A long list (years of messages) is shown in part on the page; the file holds all of it.
+RECORDS_SHOWN_PER_SECTION = 10
+
+
 def _sections(data: dict[str, object]) -> list[dict[str, object]]:
     """The download as headed sections: a record is a list of (label, value) rows; a list of
-    records is shown one after another."""
+    records is shown one after another, the first RECORDS_SHOWN_PER_SECTION of them."""
     sections = []
     for app, parts in data.items():
         if not isinstance(parts, dict):
             continue
         for key, value in parts.items():
             if isinstance(value, list):
-                records = [_rows(item) for item in value if isinstance(item, dict)]
+                records = [item for item in value if isinstance(item, dict)]
             elif isinstance(value, dict):
-                records = [_rows(value)]
+                records = [value]
             else:
                 records = []
-            sections.append({"app": app, "title": _title(key), "records": records})
+            shown = records[:RECORDS_SHOWN_PER_SECTION]
+            sections.append(
+                {
+                    "app": app,
+                    "title": _title(key),
+                    "records": [_rows(record) for record in shown],
+                    "not_shown": len(records) - len(shown),
+                }
+            )
     return sections
 
 

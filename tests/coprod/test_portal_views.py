@@ -267,3 +267,37 @@ def test_portal_pages_carry_exit_this_page(client, member):
     response = client.get("/portal/")
 
     assert 'href="/exit/"' in response.content.decode()
+
+
+def test_messages_come_twenty_to_a_page_newest_first_with_links_between_pages(client, member):
+    for number in range(45):
+        NotificationFactory(
+            person=member.person,
+            content={"full": {"subject": f"Message {number:02}", "body": "."}, "neutral": {}},
+        )
+
+    pages = [client.get(f"/portal/messages/?page={n}") for n in (1, 2, 3)]
+    html = [page.content.decode() for page in pages]
+
+    shown = [[f"Message {n:02}" in text for n in range(45)].count(True) for text in html]
+    assert shown == [20, 20, 5]
+    assert "Message 44" in html[0] and "Message 00" in html[2]
+    assert ['href="?page=2" rel="next"' in text for text in html] == [True, False, False]
+    assert ['href="?page=2" rel="prev"' in text for text in html] == [False, False, True]
+    assert client.get("/portal/messages/?page=4").status_code == 404
+    assert client.get("/portal/messages/?page=x").status_code == 200
+
+
+def test_my_information_page_shows_ten_of_a_long_list_and_the_file_has_all(client, member):
+    for number in range(15):
+        NotificationFactory(
+            person=member.person,
+            content={"full": {"subject": f"Message {number:02}", "body": "."}, "neutral": {}},
+        )
+
+    page = client.get("/portal/my-information/").content.decode()
+    download = client.get("/portal/my-information/download/").json()
+
+    assert [f"Message {n:02}" in page for n in range(15)].count(True) == 10
+    assert "And 5 more, not shown here." in page
+    assert len(download["coprod"]["messages"]) == 15
