@@ -1,0 +1,64 @@
+"""Every page `make bench` measures (bench/pages.py): its number of queries is pinned, and is the
+same with the demo data at scale 1 and at scale 100 (`seed_demo --scale 100`).
+
+A page that joins the benchmark must be pinned here; a change that adds a query to a page has to
+say so here."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from bench.pages import ACCOUNTS, PAGES
+from coprod.models import User
+from tests.queries import count_queries
+
+pytestmark = pytest.mark.django_db
+
+# Every signed-in page: the login with its person (1; the session is read from the cache).
+# Staff pages add the MFA check (1) and the login's permissions, direct and through groups (2).
+EXPECTED = {
+    "/portal/": 2,
+    "/portal/messages/": 2,
+    "/portal/consents/": 3,
+    "/portal/contact/": 2,
+    "/portal/profile/": 1,
+    "/portal/involvement/": 1,
+    "/portal/support/": 2,
+    "/portal/my-information/": 10,
+    "/staff/": 5,
+    "/staff/invitations/": 5,
+    "/staff/messages/held/": 5,
+    "/staff/erasure/": 5,
+    "/admin/coprod/person/": 8,
+}
+
+
+def seed(settings, scale: int) -> None:
+    settings.DEBUG = True
+    call_command("seed_demo", scale=scale, stdout=StringIO())
+    settings.DEBUG = False
+
+
+def counts(client) -> dict[str, int]:
+    found = {}
+    for account in {page.account for page in PAGES}:
+        client.force_login(User.objects.get(email=ACCOUNTS[account].email))
+        for page in (page for page in PAGES if page.account == account):
+            assert client.get(page.path).status_code == 200, page.path
+            found[page.path] = count_queries(client, page.path)
+    return found
+
+
+def test_every_benchmarked_page_has_a_pinned_query_count():
+    assert {page.path for page in PAGES} == set(EXPECTED)
+
+
+def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client, settings):
+    seed(settings, 1)
+    small = counts(client)
+    seed(settings, 100)
+    large = counts(client)
+
+    assert small == EXPECTED
+    assert large == EXPECTED
