@@ -295,22 +295,30 @@ CELERY_RESULT_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-# Delivery time limits, chosen together so that a slow send is never mistaken for one abandoned by
-# a dead worker and sent twice. The sweep re-sends a message claimed more than STALE_CLAIM ago, so
-# every task must be over before then, and must be able to finish what it takes on:
-#   STALE_CLAIM (10 min, coprod.services.notifications)
-#   > CELERY_TASK_TIME_LIMIT (5 min: the worker kills the task)
-#   > CELERY_TASK_SOFT_TIME_LIMIT (4 min: the task is interrupted; a send in progress counts as
-#     a failed attempt and is retried later)
-#   >= what one task sends: one message, or for the sweep DISPATCH_TIME_BUDGET (2 min, after
-#     which it takes no new message) plus the one in progress, which, waiting the whole
-#     EMAIL_TIMEOUT (30 s) at four steps, takes 2 min more.
-# The broker's visibility timeout (below, 1 hour) is longer than all of them. Change one, check
-# the others: tests/coprod/test_notifications.py checks these inequalities.
+# Delivery timings, chosen together (README "Delivery when a worker dies"; coprod.checks refuses
+# them out of order). A message is claimed (queued -> sending), handed to the mail server, and
+# marked sent as soon as the server has accepted it. A worker killed in between leaves it
+# "sending"; the sweep (every minute) re-queues a claim older than the stale window and sends it
+# again, with the same Message-ID. Separately, the broker hands a task it saw no acknowledgement
+# for to another worker once the visibility timeout has passed. Neither may happen to a task that
+# can still be running, so:
+#   EMAIL_TIMEOUT (30 s: each step of the SMTP conversation)
+#   < CELERY_TASK_SOFT_TIME_LIMIT (4 min: the task is interrupted; a send in progress counts as a
+#     failed attempt and is retried later). It covers what one task takes on: one message, or
+#     for the sweep DISPATCH_TIME_BUDGET (2 min, after which it takes no new message) plus the
+#     one in progress, which, waiting EMAIL_TIMEOUT at four steps, takes 2 min more.
+#   < CELERY_TASK_TIME_LIMIT (5 min: the worker kills the task; nothing of ours runs longer)
+#   < the visibility timeout (6 min; its clock starts when a worker takes the task, which with a
+#     prefetch of one per process and late acknowledgement is when the task starts)
+#   and < COPROD_NOTIFICATION_STALE_CLAIM (6 min; the minute above the time limit allows for
+#     the clocks of different machines: the claim time is one worker's, the sweep's another's).
+# So a dead worker's messages go again within about 7 minutes (stale window, then the next
+# sweep), and its other tasks come back after the visibility timeout plus Redis's restore cycle
+# (up to 100 s), not after Redis's default hour. Tests shorten the stale window (its variable).
 CELERY_TASK_SOFT_TIME_LIMIT = 4 * 60
 CELERY_TASK_TIME_LIMIT = 5 * 60
-# An unacknowledged task is redelivered after this long; tasks are idempotent, so that is safe.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 6 * 60}
+COPROD_NOTIFICATION_STALE_CLAIM = env_int("COPROD_NOTIFICATION_STALE_CLAIM", default=6 * 60)
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

@@ -2,22 +2,28 @@
 
 A message is first saved (with a unique idempotency key), then delivered by a task after the
 transaction commits. Delivery claims the row with a conditional update, so a task that runs twice
-sends once; a worker killed mid-send leaves a claimed row that the dispatcher re-queues, so nothing
-is lost. Safe-contact rules are applied when the message is queued and again when it is sent:
-a message that may not go now is held (or routed to the person's support worker), never dropped.
+sends once, and marks it sent as soon as the mail server has accepted it. A worker killed mid-send
+leaves a claimed row that the dispatcher re-queues, so nothing is lost; if the server had already
+accepted the message, the copy sent again carries the same Message-ID, so the receiving server or
+mail client can tell it is a repeat. Safe-contact rules are applied when the message is queued and
+again when it is sent: a message that may not go now is held (or routed to the person's support
+worker), never dropped.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.utils import parseaddr
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import transaction
 from django.db.models import F
 from django.template import Context
@@ -41,14 +47,28 @@ from coprod.selectors import has_consent, logins_with_address
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# A row claimed this long ago and not marked sent belongs to a worker that died: send it again.
-# No task can hold a claim this long, because the Celery time limits end it first; the two are
-# chosen together, with the mail timeout and the sweep's budget below (see coprod/settings.py).
-STALE_CLAIM = timedelta(minutes=10)
 # The sweep takes no new message once it has run this long; the rest stay queued for the next
 # sweep. So one slow batch ends well before its task time limit and the stale-claim window.
 DISPATCH_TIME_BUDGET = timedelta(minutes=2)
 DISPATCH_BATCH = 200
+
+
+def stale_claim() -> timedelta:
+    """How old a claim on a message still "sending" must be before the sweep takes it for one
+    abandoned by a dead worker and sends the message again (COPROD_NOTIFICATION_STALE_CLAIM).
+    It is longer than the Celery time limit, so no task can still hold such a claim: chosen with
+    the time limits and the mail timeout (coprod/settings.py, checked by coprod.checks)."""
+    return timedelta(seconds=settings.COPROD_NOTIFICATION_STALE_CLAIM)
+
+
+def message_id(notification: Notification) -> str:
+    """The Message-ID header of every copy of `notification`: made from its idempotency key, so a
+    copy sent again (after a worker died between the server's acceptance and marking the row sent)
+    carries the same one, and the receiving server or mail client can tell it is a repeat.
+    A hash, so that nothing of the key reaches anyone's inbox; the domain is the sender's."""
+    digest = hashlib.sha256(f"coprod-message:{notification.idempotency_key}".encode()).hexdigest()
+    domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
+    return f"<{digest[:32]}@{domain}>"
 
 
 @dataclass(frozen=True)
@@ -234,13 +254,17 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
     """Send one queued message if it is due and still allowed; idempotent.
 
     Claims the row (queued → sending) with a conditional update so that concurrent or repeated
-    runs send once. Re-applies the safe-contact rules at the moment of sending.
+    runs send once. Re-applies the safe-contact rules at the moment of sending. Marks the row sent
+    as soon as the mail server has accepted the message, before saying goodbye (QUIT): a worker
+    that dies after that point leaves nothing to send again. Every attempt carries the same
+    Message-ID (`message_id`).
 
     `now` is the moment against which "is it due" and the safe-contact rules are judged (default:
     the real time). The claim, sent and retry times are always the real time: the sweep compares
     the claim time with its clock to tell a slow send from a dead worker.
 
-    Side effects: sends one email; saves the Notification as sent, held, re-queued or failed;
+    Side effects: sends one email (opening and closing its own mail connection); saves the
+    Notification as sent, held, re-queued or failed;
     blanks an account email's body once it is sent or has failed for good.
     Returns the resulting status."""
     now = now or timezone.now()
@@ -290,36 +314,63 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[decision.address],
+        headers={"Message-ID": message_id(notification)},
     )
+    # The connection is opened here rather than by message.send(), which would also wait for the
+    # server's answer to QUIT before returning: the message counts as sent once it is accepted.
+    connection = get_connection()
     try:
-        message.send()
-    except Exception as error:
-        give_up = notification.attempts >= MAX_ATTEMPTS
-        _set_status(
-            notification,
-            NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED,
-            send_after=timezone.now() + timedelta(minutes=2**notification.attempts),
-            last_error=type(error).__name__,
-            **(_secrets_removed(notification) if give_up else {}),
+        try:
+            connection.open()
+            connection.send_messages([message])
+        except Exception as error:
+            return _record_failed_attempt(notification, error)
+        Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
+            status=NotificationStatus.SENT,
+            sent_at=timezone.now(),
+            sent_to=decision.address,
+            sent_variant=decision.variant,
+            routed_via=decision.routed_via,
+            hold_reason="",
+            last_error="",
+            **_secrets_removed(notification),
         )
+        return NotificationStatus.SENT
+    finally:
+        _close_quietly(connection, notification)
+
+
+def _record_failed_attempt(notification: Notification, error: Exception) -> str:
+    """Re-queue with a growing delay, or fail for good after MAX_ATTEMPTS. Keeps only the error's
+    class: an SMTP error's text can name the recipient."""
+    give_up = notification.attempts >= MAX_ATTEMPTS
+    _set_status(
+        notification,
+        NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED,
+        send_after=timezone.now() + timedelta(minutes=2**notification.attempts),
+        last_error=type(error).__name__,
+        **(_secrets_removed(notification) if give_up else {}),
+    )
+    logger.warning(
+        "Sending notification %s failed (%s), attempt %s",
+        notification.pk,
+        type(error).__name__,
+        notification.attempts,
+    )
+    return NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED
+
+
+def _close_quietly(connection: BaseEmailBackend, notification: Notification) -> None:
+    """Say goodbye to the mail server. The message has been accepted (and recorded) or has
+    failed (and been recorded) by now, so a failure here changes nothing but a line in the log."""
+    try:
+        connection.close()
+    except Exception as error:
         logger.warning(
-            "Sending notification %s failed (%s), attempt %s",
+            "Closing the mail connection after notification %s failed (%s)",
             notification.pk,
             type(error).__name__,
-            notification.attempts,
         )
-        return NotificationStatus.FAILED if give_up else NotificationStatus.QUEUED
-    Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
-        status=NotificationStatus.SENT,
-        sent_at=timezone.now(),
-        sent_to=decision.address,
-        sent_variant=decision.variant,
-        routed_via=decision.routed_via,
-        hold_reason="",
-        last_error="",
-        **_secrets_removed(notification),
-    )
-    return NotificationStatus.SENT
 
 
 def _secrets_removed(notification: Notification) -> dict[str, Any]:
@@ -342,12 +393,12 @@ def dispatch_due_notifications(*, now: datetime | None = None) -> int:
     oldest first, until it has run for DISPATCH_TIME_BUDGET; the rest wait for the next sweep.
 
     `now` judges what is due (default: the real time, read again for each message). Stale claims
-    and the budget are measured on the real clock.
+    (older than `stale_claim()`) and the budget are measured on the real clock.
 
     Side effects: as `deliver_notification`, for each due message. Returns how many were sent."""
     started = timezone.now()
     Notification.objects.filter(
-        status=NotificationStatus.SENDING, claimed_at__lt=started - STALE_CLAIM
+        status=NotificationStatus.SENDING, claimed_at__lt=started - stale_claim()
     ).update(status=NotificationStatus.QUEUED, claimed_at=None)
     due = list(
         Notification.objects.filter(

@@ -1,6 +1,7 @@
 """The outbox: every message goes through it, once, and only when the person's rules allow."""
 
 import importlib
+import re
 import smtplib
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -9,11 +10,10 @@ import pytest
 from django.apps import apps
 from django.core.mail.backends import locmem
 from django.core.mail.backends.base import BaseEmailBackend
-from django.core.mail.backends.smtp import EmailBackend as SMTPEmailBackend
 from django.db import connection
 from django.utils import timezone
 
-from coprod.celery import app as celery_app
+from coprod.checks import check_delivery_timings
 from coprod.enums import (
     ConsentPurpose,
     HoldReason,
@@ -30,10 +30,10 @@ from coprod.services.contact import update_safe_contact
 from coprod.services.notifications import (
     DISPATCH_TIME_BUDGET,
     MAX_ATTEMPTS,
-    STALE_CLAIM,
     deliver_notification,
     dispatch_due_notifications,
     mark_notification_handled,
+    message_id,
     next_safe_moment,
     queue_account_email,
     queue_notification,
@@ -68,6 +68,53 @@ class SlowEmailBackend(locmem.EmailBackend):
         for message in email_messages:
             type(self).while_sending(message)
         return super().send_messages(email_messages)
+
+
+class KilledAfterAcceptanceEmailBackend(locmem.EmailBackend):
+    """A mail server that accepts the message, after which the worker dies (SystemExit, which
+    no `except Exception` catches, stands for SIGKILL)."""
+
+    def send_messages(self, email_messages):
+        super().send_messages(email_messages)
+        raise SystemExit(-9)
+
+
+class GoodbyeFailsEmailBackend(locmem.EmailBackend):
+    """A mail server that accepts messages, then drops the line at goodbye (QUIT). Like Django's
+    SMTP backend, `send_messages` opens and closes a connection of its own unless one is open.
+    `statuses_at_close` holds the messages' statuses in the database whenever a connection that
+    carried a message is closed."""
+
+    statuses_at_close: list[list[str]] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.connected = False
+        self.carried = 0
+
+    def open(self):
+        if self.connected:
+            return False
+        self.connected = True
+        return True
+
+    def send_messages(self, email_messages):
+        opened_here = self.open()
+        try:
+            self.carried += super().send_messages(email_messages)
+        finally:
+            if opened_here:
+                self.close()
+        return len(email_messages)
+
+    def close(self):
+        if not self.connected:
+            return
+        self.connected = False
+        if self.carried:
+            statuses = list(Notification.objects.values_list("status", flat=True))
+            type(self).statuses_at_close.append(statuses)
+        raise ConnectionResetError("sam@example.org hung up")
 
 
 @pytest.fixture
@@ -462,14 +509,15 @@ def test_deliver_notification_twice_sends_once(mailoutbox):
 
 
 @pytest.mark.parametrize(
-    ("claimed_minutes_ago", "sent_count", "status"),
-    [(11, 1, "sent"), (9, 0, "sending")],
+    ("claimed_seconds_ago", "sent_count", "status"),
+    [(301, 1, "sent"), (299, 0, "sending")],
     ids=["worker-died", "worker-still-sending"],
 )
 def test_dispatch_requeues_claims_of_dead_workers_only(
-    mailoutbox, claimed_minutes_ago, sent_count, status
+    settings, mailoutbox, claimed_seconds_ago, sent_count, status
 ):
-    claimed_at = timezone.now() - timedelta(minutes=claimed_minutes_ago)
+    settings.COPROD_NOTIFICATION_STALE_CLAIM = 300
+    claimed_at = timezone.now() - timedelta(seconds=claimed_seconds_ago)
     notification = NotificationFactory(
         person=make_reachable_person(),
         status=NotificationStatus.SENDING,
@@ -487,27 +535,81 @@ def test_dispatch_requeues_claims_of_dead_workers_only(
 
 
 def test_sweep_during_a_slow_send_does_not_send_that_message_again(
-    slow_mail, mailoutbox, time_machine
+    settings, slow_mail, mailoutbox, time_machine
 ):
     start = datetime(2026, 6, 15, 9, tzinfo=UTC)
     time_machine.move_to(start, tick=False)
     notification = NotificationFactory(person=make_reachable_person(email="sam@example.org"))
+    longest_task = timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT)
     sweeps = []
 
-    def six_minutes_then_a_sweep_starts(message):
-        time_machine.shift(timedelta(minutes=6))
+    def as_long_as_a_task_may_run_then_a_sweep_starts(message):
+        time_machine.shift(longest_task)
         sweeps.append(dispatch_due_notifications())
 
-    slow_mail(six_minutes_then_a_sweep_starts)
-    # A slow batch reaches this message six minutes after it started, and passes its start time.
-    time_machine.shift(timedelta(minutes=6))
+    slow_mail(as_long_as_a_task_may_run_then_a_sweep_starts)
+    # A slow batch reaches this message when its time budget is used, past its start time.
+    time_machine.shift(DISPATCH_TIME_BUDGET)
 
     result = deliver_notification(notification.pk, now=start)
 
     notification.refresh_from_db()
     assert (result, sweeps) == ("sent", [0])
-    assert notification.claimed_at == start + timedelta(minutes=6)
+    assert notification.claimed_at == start + DISPATCH_TIME_BUDGET
     assert [message.to for message in mailoutbox] == [["sam@example.org"]]
+
+
+def test_message_sent_again_after_its_worker_died_carries_the_same_message_id(
+    settings, mailoutbox, time_machine
+):
+    settings.DEFAULT_FROM_EMAIL = "coprod <no-reply@coprod.example.org>"
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=UTC), tick=False)
+    person = make_reachable_person()
+    notification = NotificationFactory(person=person, idempotency_key="reminder:claim:12")
+    other = NotificationFactory(person=person, idempotency_key="reminder:claim:13")
+    settings.EMAIL_BACKEND = f"{__name__}.KilledAfterAcceptanceEmailBackend"
+    with pytest.raises(SystemExit):
+        deliver_notification(notification.pk)
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    time_machine.shift(timedelta(seconds=settings.COPROD_NOTIFICATION_STALE_CLAIM + 1))
+
+    dispatch_due_notifications()
+
+    copies = sorted(m.message()["Message-ID"] for m in mailoutbox)
+    assert copies == sorted([message_id(notification)] * 2 + [message_id(other)])
+    assert message_id(notification) != message_id(other)
+    assert re.fullmatch(r"<[0-9a-f]{32}@coprod\.example\.org>", message_id(notification))
+
+
+def test_message_is_recorded_sent_before_the_goodbye_to_the_mail_server(
+    settings, mailoutbox, monkeypatch
+):
+    settings.EMAIL_BACKEND = f"{__name__}.GoodbyeFailsEmailBackend"
+    monkeypatch.setattr(GoodbyeFailsEmailBackend, "statuses_at_close", [])
+    notification = queue(make_reachable_person(email="sam@example.org"))
+
+    result = deliver_notification(notification.pk)
+
+    assert (result, GoodbyeFailsEmailBackend.statuses_at_close) == ("sent", [["sent"]])
+
+
+def test_failed_goodbye_to_the_mail_server_changes_nothing_and_logs_no_address(
+    settings, mailoutbox, monkeypatch, caplog
+):
+    settings.EMAIL_BACKEND = f"{__name__}.GoodbyeFailsEmailBackend"
+    monkeypatch.setattr(GoodbyeFailsEmailBackend, "statuses_at_close", [])
+    notification = queue(make_reachable_person(email="sam@example.org"))
+
+    deliver_notification(notification.pk)
+    dispatch_due_notifications()
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.attempts, notification.last_error) == ("sent", 1, "")
+    assert [m.to for m in mailoutbox] == [["sam@example.org"]]
+    assert [r.getMessage() for r in caplog.records if r.levelname == "WARNING"] == [
+        f"Closing the mail connection after notification {notification.pk} failed "
+        "(ConnectionResetError)"
+    ]
 
 
 def test_dispatch_stops_when_its_time_budget_is_used_and_leaves_the_rest_queued(
@@ -533,15 +635,42 @@ def test_dispatch_stops_when_its_time_budget_is_used_and_leaves_the_rest_queued(
     assert [m.to for m in mailoutbox] == [["a@example.org"], ["b@example.org"], ["c@example.org"]]
 
 
-def test_delivery_time_limits_keep_every_claim_inside_the_stale_window():
-    """The relation written beside the settings: a task ends before its claim can look stale,
-    and can finish the sends it takes on (a sweep's budget, then one send waiting the mail
-    timeout at four steps) before it is interrupted."""
-    hard = timedelta(seconds=celery_app.conf.task_time_limit)
-    soft = timedelta(seconds=celery_app.conf.task_soft_time_limit)
-    one_slow_send = timedelta(seconds=SMTPEmailBackend().timeout) * 4
+def test_delivery_timings_as_configured_are_in_order():
+    assert check_delivery_timings() == []
 
-    assert STALE_CLAIM > hard > soft >= DISPATCH_TIME_BUDGET + one_slow_send
+
+@pytest.mark.parametrize(
+    ("setting", "value", "broken"),
+    [
+        ("EMAIL_TIMEOUT", 4 * 60, "EMAIL_TIMEOUT (240 s) < soft time limit (240 s)"),
+        ("CELERY_TASK_SOFT_TIME_LIMIT", 3 * 60, "one slow send (240 s) <= soft time limit (180 s)"),
+        ("CELERY_TASK_SOFT_TIME_LIMIT", 5 * 60, "soft time limit (300 s) < time limit (300 s)"),
+        ("CELERY_TASK_TIME_LIMIT", 6 * 60, "time limit (360 s) < broker visibility_timeout"),
+        (
+            "CELERY_BROKER_TRANSPORT_OPTIONS",
+            {"visibility_timeout": 60},
+            "visibility_timeout (60 s)",
+        ),
+        ("COPROD_NOTIFICATION_STALE_CLAIM", 5 * 60, "< COPROD_NOTIFICATION_STALE_CLAIM (300 s)"),
+    ],
+    ids=["mail-timeout", "sweep-budget", "soft-limit", "time-limit", "visibility", "stale-claim"],
+)
+def test_delivery_timings_out_of_order_are_refused(settings, setting, value, broken):
+    setattr(settings, setting, value)
+
+    errors = check_delivery_timings()
+
+    assert {error.id for error in errors} == {"coprod.E005"}
+    assert [error.msg for error in errors if broken in error.msg] != []
+
+
+def test_delivery_timings_without_a_visibility_timeout_are_refused(settings):
+    settings.CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
+    errors = check_delivery_timings()
+
+    assert [error.id for error in errors] == ["coprod.E005"]
+    assert "visibility_timeout must all be set" in errors[0].msg
 
 
 def test_dispatch_sends_nothing_twice(django_capture_on_commit_callbacks, mailoutbox):
