@@ -1,13 +1,17 @@
 """Sessions: read from the cache, written through to a table that knows whose each one is
-(coprod.sessions); the signed-in login comes with its person in one query (coprod.auth_backends);
+(coprod.sessions); the signed-in login comes with its person in one query, and a staff member's
+permissions in one more (coprod.auth_backends);
 a form page asks for a draft only when the session knows there is one (coprod.doors)."""
 
 import pytest
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from coprod.auth_backends import ModelBackend
 from coprod.enums import Role
 from coprod.models import FormDraft, LoginSession, User
 from coprod.sessions import SessionStore, end_sessions_of
@@ -105,3 +109,28 @@ def test_a_draft_waiting_at_sign_in_is_shown_once():
     assert 'value="Typed Before"' in first
     assert 'value="Typed Before"' not in second
     assert not FormDraft.objects.exists()
+
+
+def test_permissions_come_in_one_query_and_match_djangos_answer():
+    member = make_user(roles=[Role.PWLE])
+    group = Group.objects.create(name="Readers")
+    group.permissions.add(Permission.objects.get(codename="view_person"))
+    member.groups.add(group)
+    member.user_permissions.add(Permission.objects.get(codename="view_invitation"))
+    fresh = User.objects.get(pk=member.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        ours = ModelBackend().get_all_permissions(fresh)
+    djangos = DjangoModelBackend().get_all_permissions(User.objects.get(pk=member.pk))
+
+    assert ours == djangos == {"coprod.view_person", "coprod.view_invitation"}
+    assert len(queries) == 1
+    fresh.is_active = False
+    assert ModelBackend().get_all_permissions(fresh) == set()
+
+
+def test_a_superuser_has_every_permission():
+    admin = make_user(roles=[Role.PWLE])
+    admin.is_superuser = True
+
+    assert len(ModelBackend().get_all_permissions(admin)) == Permission.objects.count()
