@@ -128,7 +128,11 @@ def prepare(options: Options) -> dict[str, str]:
     settings checked. The environment the app runs with."""
     services = options.services
     say(f"database {services.database_url}, Redis {services.broker_url} and {services.cache_url}")
-    env = servers.production_env(services)
+    # Its own static root: collectstatic must not rewrite the working tree's staticfiles/.
+    env = {
+        **servers.production_env(services),
+        "COPROD_STATIC_ROOT": str(options.directory / "static"),
+    }
     servers.recreate(services)
     servers.manage("migrate", "--no-input", "-v", "0", env=env)
     # seed_demo refuses to run without DEBUG: it creates accounts with a known password.
