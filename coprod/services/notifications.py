@@ -53,6 +53,11 @@ DISPATCH_TIME_BUDGET = timedelta(minutes=2)
 DISPATCH_BATCH = 200
 
 
+class NothingSent(Exception):
+    """The mail backend raised nothing but sent nothing (its count was 0: Django's SMTP backend
+    does that for a message without a recipient, or for a failure when failing silently)."""
+
+
 def stale_claim() -> timedelta:
     """How old a claim on a message still "sending" must be before the sweep takes it for one
     abandoned by a dead worker and sends the message again (COPROD_NOTIFICATION_STALE_CLAIM).
@@ -322,7 +327,8 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
     try:
         try:
             connection.open()
-            connection.send_messages([message])
+            if connection.send_messages([message]) != 1:
+                raise NothingSent
         except Exception as error:
             return _record_failed_attempt(notification, error)
         Notification.objects.filter(pk=notification.pk, status=NotificationStatus.SENDING).update(
@@ -389,17 +395,16 @@ def _set_status(notification: Notification, status: str, **fields: Any) -> None:
 
 
 def dispatch_due_notifications(*, now: datetime | None = None) -> int:
-    """The periodic sweep: re-queue claims abandoned by a dead worker, then deliver what is due,
-    oldest first, until it has run for DISPATCH_TIME_BUDGET; the rest wait for the next sweep.
+    """The periodic sweep: re-queue claims abandoned by a dead worker (failing those on their
+    last attempt), then deliver what is due, oldest first, until it has run for
+    DISPATCH_TIME_BUDGET; the rest wait for the next sweep.
 
     `now` judges what is due (default: the real time, read again for each message). Stale claims
     (older than `stale_claim()`) and the budget are measured on the real clock.
 
     Side effects: as `deliver_notification`, for each due message. Returns how many were sent."""
     started = timezone.now()
-    Notification.objects.filter(
-        status=NotificationStatus.SENDING, claimed_at__lt=started - stale_claim()
-    ).update(status=NotificationStatus.QUEUED, claimed_at=None)
+    _requeue_abandoned_claims(stale_before=started - stale_claim())
     due = list(
         Notification.objects.filter(
             status=NotificationStatus.QUEUED, send_after__lte=now or started
@@ -418,6 +423,34 @@ def dispatch_due_notifications(*, now: datetime | None = None) -> int:
             break
         sent += deliver_notification(pk, now=now) == NotificationStatus.SENT
     return sent
+
+
+def _requeue_abandoned_claims(*, stale_before: datetime) -> None:
+    """Re-queue the messages whose claim is older than `stale_before`: their worker died.
+    One abandoned on its last attempt (each claim counts one) fails for good instead, its
+    secret blanked if it is an account email, as after a send that failed for good: a message
+    that kills its worker every time, or breaks before sending, would otherwise be claimed (and
+    perhaps sent) again for ever."""
+    abandoned = Notification.objects.filter(
+        status=NotificationStatus.SENDING, claimed_at__lt=stale_before
+    )
+    for notification in abandoned.filter(attempts__gte=MAX_ATTEMPTS):
+        Notification.objects.filter(
+            pk=notification.pk,
+            status=NotificationStatus.SENDING,
+            claimed_at=notification.claimed_at,
+        ).update(
+            status=NotificationStatus.FAILED,
+            claimed_at=None,
+            last_error="WorkerLost",
+            **_secrets_removed(notification),
+        )
+        logger.warning(
+            "Notification %s failed for good: its worker died on attempt %s",
+            notification.pk,
+            notification.attempts,
+        )
+    abandoned.update(status=NotificationStatus.QUEUED, claimed_at=None)
 
 
 def hold_queued_notifications(person: Person, *, reason: HoldReason) -> int:

@@ -134,6 +134,18 @@ def test_mail_server_silent_at_quit_leaves_the_message_sent(smtp_settings, caplo
     assert "sam@example.org" not in caplog.text
 
 
+@pytest.mark.django_db
+def test_mail_server_that_cannot_be_reached_leaves_the_message_queued_for_a_retry(smtp_settings):
+    smtp_settings.EMAIL_PORT = free_port()  # nothing listens there
+    notification = NotificationFactory(person=make_reachable_person(email="sam@example.org"))
+
+    result = deliver_notification(notification.pk)
+
+    notification.refresh_from_db()
+    assert (result, notification.status, notification.attempts) == ("queued", "queued", 1)
+    assert notification.last_error == "ConnectionRefusedError"
+
+
 def chaos_database_url() -> str:
     """The test database (`test_<name>`), for the worker processes."""
     db = connection.settings_dict

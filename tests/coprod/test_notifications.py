@@ -58,6 +58,14 @@ class RefusingEmailBackend(BaseEmailBackend):
         raise smtplib.SMTPException(f"550 {email_messages[0].to[0]} refused")
 
 
+class SilentEmailBackend(BaseEmailBackend):
+    """A backend that sends nothing and says so only by returning 0, as Django's SMTP backend
+    does for a message without a recipient, or for a failure when failing silently."""
+
+    def send_messages(self, email_messages):
+        return 0
+
+
 class SlowEmailBackend(locmem.EmailBackend):
     """A mail server that takes its time: `while_sending(message)` runs before each message is
     accepted (a test moves the clock on there, and may start a sweep)."""
@@ -534,6 +542,31 @@ def test_dispatch_requeues_claims_of_dead_workers_only(
     assert [message.subject for message in mailoutbox] == ["Neutral subject"] * sent_count
 
 
+def test_claim_abandoned_on_the_last_attempt_fails_for_good_and_blanks_the_secret(
+    settings, mailoutbox, caplog
+):
+    settings.COPROD_NOTIFICATION_STALE_CLAIM = 300
+    claimed_at = timezone.now() - timedelta(seconds=301)
+    part = {"subject": "Sign in", "body": "https://example.org/secret", "to": "sam@example.org"}
+    notification = NotificationFactory(
+        category=NotificationCategory.ACCOUNT,
+        person=None,
+        content={"neutral": part, "full": part},
+        status=NotificationStatus.SENDING,
+        claimed_at=claimed_at,
+        send_after=claimed_at,
+        attempts=MAX_ATTEMPTS,
+    )
+
+    dispatch_due_notifications()
+
+    notification.refresh_from_db()
+    assert (notification.status, notification.last_error) == ("failed", "WorkerLost")
+    assert notification.content["neutral"] == {**part, "body": ""}
+    assert mailoutbox == []
+    assert "sam@example.org" not in caplog.text
+
+
 def test_sweep_during_a_slow_send_does_not_send_that_message_again(
     settings, slow_mail, mailoutbox, time_machine
 ):
@@ -699,6 +732,17 @@ def test_smtp_failure_requeues_with_backoff_and_keeps_only_the_error_class(
     assert notification.send_after == datetime(2026, 6, 15, 9, 2, tzinfo=UTC)
     assert (notification.last_error, notification.sent_at) == ("SMTPException", None)
     assert mailoutbox == []
+
+
+def test_message_the_backend_did_not_send_is_not_marked_sent(settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.SilentEmailBackend"
+    notification = queue(make_reachable_person())
+
+    result = deliver_notification(notification.pk)
+
+    notification.refresh_from_db()
+    assert (result, notification.status, notification.sent_at) == ("queued", "queued", None)
+    assert (notification.attempts, notification.last_error) == (1, "NothingSent")
 
 
 def test_smtp_failure_fails_after_max_attempts(settings, mailoutbox):
