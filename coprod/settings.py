@@ -374,6 +374,14 @@ COPROD_SUPPORT_PHONE = env.str("COPROD_SUPPORT_PHONE", default="08000 121 700")
 COPROD_SUPPORT_EMAIL = env.str("COPROD_SUPPORT_EMAIL", default="support@example.org")
 COPROD_INVITATION_DAYS = 7
 
+# Honoraria (recruitment): a claim is to be paid within this many days of its engagement, and
+# staff are warned when a person's fees in a tax year (6 April to 5 April) pass this many pounds
+# (the default is HMRC's trading allowance; benefits advice may set a lower limit for a person).
+COPROD_HONORARIA_PAY_WITHIN_DAYS = env_int("COPROD_HONORARIA_PAY_WITHIN_DAYS", default=14)
+COPROD_HONORARIA_YEAR_WARNING = env_int("COPROD_HONORARIA_YEAR_WARNING", default=1000)
+if COPROD_HONORARIA_PAY_WITHIN_DAYS < 0 or COPROD_HONORARIA_YEAR_WARNING < 0:
+    raise ImproperlyConfigured("The COPROD_HONORARIA_* settings must be 0 or more.")
+
 # Logging: to stderr, without personal data (see coprod.logging).
 LOGGING = {
     "version": 1,

@@ -24,5 +24,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
     path("portal/", include("coprod.portal_urls")),
+    # Area apps' staff pages (there is no door for URLs yet: one line per app).
+    path("staff/recruitment/", include("recruitment.urls")),
     path("staff/", include("coprod.staff_urls")),
 ]

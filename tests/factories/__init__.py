@@ -11,12 +11,22 @@ from tests.factories.core import (
     make_staff,
     make_user,
 )
+from tests.factories.recruitment import (
+    EngagementFactory,
+    HonorariumClaimFactory,
+    PaymentEligibilityFactory,
+    RateFactory,
+)
 
 __all__ = [
     "ConsentTextFactory",
+    "EngagementFactory",
+    "HonorariumClaimFactory",
     "InvitationFactory",
     "NotificationFactory",
+    "PaymentEligibilityFactory",
     "PersonFactory",
+    "RateFactory",
     "RoleGrantFactory",
     "UserFactory",
     "make_person",

@@ -1,0 +1,151 @@
+"""Factories for recruitment's models, and helpers that set up engagements and claims through the
+services (their side effects — claim creation, events — are part of what tests rely on)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from uuid import uuid4
+
+import factory
+
+from coprod.enums import StaffGroup
+from coprod.models import Person, User, london_today
+from recruitment.enums import (
+    ClaimStatus,
+    Eligibility,
+    EngagementKind,
+    EngagementStatus,
+    PaymentMethod,
+)
+from recruitment.models import Engagement, HonorariumClaim, PaymentEligibility, Rate
+from recruitment.services import (
+    approve_claim,
+    complete_engagement,
+    mark_claim_paid,
+    record_engagement,
+    record_payment_eligibility,
+    set_payment_preference,
+    set_rate,
+    submit_claim,
+)
+from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff
+
+BANK = {"account_name": "A Person", "sort_code": "30-94-57", "account_number": "12345678"}
+
+
+class EngagementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Engagement
+
+    person = factory.SubFactory(PersonFactory)
+    kind = EngagementKind.MEETING
+    source_key = factory.Sequence(lambda n: f"test:{n}")
+    date = factory.LazyFunction(lambda: london_today() - timedelta(days=3))
+    hours = Decimal("2.00")
+    status = EngagementStatus.PLANNED
+
+
+class RateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Rate
+
+    kind = EngagementKind.MEETING
+    effective_from = date(2000, 1, 1)
+    hourly = Decimal("25.00")
+    daily = Decimal("150.00")
+    preparation_hourly = Decimal("20.00")
+    data_allowance = Decimal("5.00")
+
+
+class PaymentEligibilityFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PaymentEligibility
+
+    person = factory.SubFactory(PersonFactory)
+    status = Eligibility.FULL
+    advice_source = "Citizens Advice"
+    advice_date = date(2024, 1, 1)
+
+
+class HonorariumClaimFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = HonorariumClaim
+
+    reference = factory.Sequence(lambda n: f"HCT{n:07d}")
+    engagement = factory.SubFactory(EngagementFactory, status=EngagementStatus.COMPLETED)
+    status = ClaimStatus.DRAFT
+    method = PaymentMethod.BANK_TRANSFER
+    pay_by = factory.LazyAttribute(lambda claim: claim.engagement.date + timedelta(days=14))
+
+
+def standard_rates(on: date = date(2000, 1, 1)) -> None:
+    """£25 an hour, £150 a day, preparation £20 an hour, £5 data allowance, for every kind."""
+    for kind in EngagementKind:
+        set_rate(
+            kind,
+            by=TEST_ACTOR,
+            effective_from=on,
+            hourly="25",
+            daily="150",
+            preparation_hourly="20",
+            data_allowance="5",
+        )
+
+
+def eligible(
+    person: Person,
+    status: Eligibility = Eligibility.FULL,
+    preference: PaymentMethod = PaymentMethod.BANK_TRANSFER,
+    *,
+    staff: User | None = None,
+) -> PaymentEligibility:
+    """Record `status` for `person` (by engagement staff) and their preference (by finance)."""
+    record_payment_eligibility(
+        person,
+        by=staff or make_staff(StaffGroup.ENGAGEMENT),
+        status=status,
+        advice_source="Citizens Advice",
+        advice_date=date(2024, 1, 1),
+    )
+    return set_payment_preference(
+        person,
+        by=make_staff(StaffGroup.FINANCE),
+        preference=preference,
+        bank_details=BANK if preference == PaymentMethod.BANK_TRANSFER else None,
+        partner_organisation="Helping Hands" if preference == PaymentMethod.PARTNER else None,
+    )
+
+
+def completed_engagement(person: Person | None = None, **fields: object) -> Engagement:
+    """An engagement recorded and completed through the services (which makes its claim)."""
+    fields.setdefault("kind", EngagementKind.MEETING)
+    fields.setdefault("on", london_today() - timedelta(days=3))
+    fields.setdefault("hours", "2")
+    fields.setdefault("source_key", f"test:{uuid4()}")
+    engagement = record_engagement(person or PersonFactory(), by=TEST_ACTOR, **fields)
+    return complete_engagement(engagement, by=TEST_ACTOR)
+
+
+def claim_in(
+    status: ClaimStatus, person: Person | None = None, **fields: object
+) -> HonorariumClaim:
+    """A claim brought to `status` through the services (rates and eligibility set up if not)."""
+    if not Rate.objects.exists():
+        standard_rates()
+    person = person or PersonFactory()
+    if not PaymentEligibility.objects.filter(person=person).exists():
+        eligible(person)
+    claim = completed_engagement(person, **fields).claim
+    if status == ClaimStatus.DRAFT:
+        return claim
+    claim = submit_claim(claim, by=TEST_ACTOR)
+    if status == ClaimStatus.SUBMITTED:
+        return claim
+    claim = approve_claim(claim, by=make_staff(StaffGroup.ENGAGEMENT))
+    if status == ClaimStatus.APPROVED:
+        return claim
+    assert status == ClaimStatus.PAID
+    return mark_claim_paid(
+        claim, by=make_staff(StaffGroup.FINANCE), paid_on=london_today(), reference="BACS1"
+    )

@@ -1,0 +1,70 @@
+"""The canary for recruitment (tests/coprod/test_data_rights.py): `word` in every personal field
+this app holds about the person, put there through the services as in real use — eligibility
+with notes and bank details, a paid claim (kept after erasure, its free text blanked) with
+expenses, a query and a payment reference, a draft claim and a planned engagement."""
+
+from __future__ import annotations
+
+from coprod.enums import StaffGroup
+from coprod.models import User, london_today
+from recruitment.enums import EngagementKind, PaymentMethod
+from recruitment.services import (
+    approve_claim,
+    complete_engagement,
+    mark_claim_paid,
+    query_claim,
+    record_engagement,
+    record_payment_eligibility,
+    set_payment_preference,
+    submit_claim,
+)
+from tests.factories.core import make_staff
+from tests.factories.recruitment import standard_rates
+
+
+def fill(user: User, word: str) -> None:
+    person = user.person
+    engagement_team = make_staff(StaffGroup.ENGAGEMENT)
+    finance = make_staff(StaffGroup.FINANCE)
+    standard_rates()
+    record_payment_eligibility(
+        person,
+        by=engagement_team,
+        status="full",
+        advice_source=f"{word} adviser",
+        advice_date=london_today(),
+        staff_notes=f"{word} notes",
+    )
+    set_payment_preference(
+        person,
+        by=user,
+        preference=PaymentMethod.BANK_TRANSFER,
+        bank_details={
+            "account_name": f"{word} account",
+            "sort_code": "309457",
+            "account_number": "12345678",
+        },
+        partner_organisation=f"{word} partner",
+    )
+    today = london_today()
+    engagements = [
+        record_engagement(
+            person,
+            by=engagement_team,
+            kind=EngagementKind.PANEL,
+            on=today,
+            hours="3",
+            source_key=f"canary:{word}:{n}",
+            title=f"{word} engagement {n}",
+            belongs_to=finance,  # any row: the link is removed on erasure
+        )
+        for n in range(3)
+    ]
+    paid = complete_engagement(engagements[0], by=engagement_team).claim
+    submit_claim(paid, by=user, expenses="4.50", expenses_note=f"{word} taxi")
+    query_claim(paid, by=engagement_team, question=f"{word} question")
+    submit_claim(paid, by=user)
+    approve_claim(paid, by=engagement_team)
+    mark_claim_paid(paid, by=finance, paid_on=today, reference=f"{word} reference")
+    draft = complete_engagement(engagements[1], by=engagement_team).claim
+    submit_claim(draft, by=user, expenses="1", expenses_note=f"{word} bus")
