@@ -312,8 +312,8 @@ def set_payment_preference(
 
 def method_refusal(eligibility: PaymentEligibility) -> str:
     """Why a method is refused, in plain words, with what is allowed."""
-    allowed = ", ".join(
-        str(label).lower() for value, label in PaymentMethod.choices if eligibility.allows(value)
+    allowed = "; ".join(
+        str(label) for value, label in PaymentMethod.choices if eligibility.allows(value)
     )
     return _(
         "This way of being paid is not possible with the person's payment advice "
