@@ -305,9 +305,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # can still be running, so:
 #   EMAIL_TIMEOUT (30 s: each step of the SMTP conversation)
 #   < CELERY_TASK_SOFT_TIME_LIMIT (4 min: the task is interrupted; a send in progress counts as a
-#     failed attempt and is retried later). It covers what one task takes on: one message, or
-#     for the sweep DISPATCH_TIME_BUDGET (2 min, after which it takes no new message) plus the
-#     one in progress, which, waiting EMAIL_TIMEOUT at four steps, takes 2 min more.
+#     failed attempt and is retried later). It is what really bounds a send: the mail timeout
+#     applies to each wait of the SMTP conversation, of which there are eight to ten. It leaves
+#     room for what one task takes on: one message, or for the sweep DISPATCH_TIME_BUDGET (2 min,
+#     after which it takes no new message) plus a slow send in progress (coprod.checks asks for
+#     two minutes, four waits of EMAIL_TIMEOUT; a slower one is interrupted, not sent twice).
 #   < CELERY_TASK_TIME_LIMIT (5 min: the worker kills the task; nothing of ours runs longer)
 #   < the visibility timeout (6 min; its clock starts when a worker takes the task, which with a
 #     prefetch of one per process and late acknowledgement is when the task starts)

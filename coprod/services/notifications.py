@@ -70,8 +70,13 @@ def message_id(notification: Notification) -> str:
     """The Message-ID header of every copy of `notification`: made from its idempotency key, so a
     copy sent again (after a worker died between the server's acceptance and marking the row sent)
     carries the same one, and the receiving server or mail client can tell it is a repeat.
-    A hash, so that nothing of the key reaches anyone's inbox; the domain is the sender's."""
-    digest = hashlib.sha256(f"coprod-message:{notification.idempotency_key}".encode()).hexdigest()
+    A hash, so that nothing of the key reaches anyone's inbox; the domain is the sender's. The
+    row's creation time is hashed with the key: keys such as "reminder:claim:12" repeat between
+    installations (staging and production send from one domain) and after a database is reset,
+    and a mail provider must not drop a different message as a repeat of an older one; it also
+    stops anyone working back from the header to a guessable key."""
+    unique = f"coprod-message:{notification.idempotency_key}:{notification.created_at.isoformat()}"
+    digest = hashlib.sha256(unique.encode()).hexdigest()
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     return f"<{digest[:32]}@{domain}>"
 

@@ -1005,3 +1005,18 @@ def test_old_account_emails_to_unknown_addresses_are_deleted_and_nothing_else():
         old_queued.pk,
     }
     assert not Notification.objects.filter(pk=old_unlinked.pk).exists()
+
+
+def test_the_same_key_in_another_installation_or_after_a_reset_gives_another_message_id(
+    time_machine,
+):
+    person = make_reachable_person()
+    time_machine.move_to(datetime(2026, 6, 15, 9, tzinfo=UTC), tick=False)
+    first = NotificationFactory(person=person, idempotency_key="reminder:claim:12")
+    first_id = message_id(first)
+    first.delete()
+    time_machine.move_to(datetime(2026, 9, 1, 9, tzinfo=UTC), tick=False)
+    again = NotificationFactory(person=person, idempotency_key="reminder:claim:12")
+
+    assert message_id(again) != first_id
+    assert message_id(Notification.objects.get(pk=again.pk)) == message_id(again)
