@@ -132,13 +132,18 @@ def involvement(request: HttpRequest) -> HttpResponse:
 
 
 MESSAGES_PER_PAGE = 20
+# Past any real history. A larger number would overflow the database's OFFSET (a server error).
+LAST_POSSIBLE_PAGE = 100_000
 
 
 def _page_number(request: HttpRequest) -> int:
     try:
-        return max(1, int(request.GET.get("page", "1")))
+        number = int(request.GET.get("page", "1"))
     except ValueError:
         return 1
+    if number > LAST_POSSIBLE_PAGE:
+        raise Http404
+    return max(1, number)
 
 
 @require_http_methods(["GET"])

@@ -302,3 +302,12 @@ def test_my_information_page_shows_ten_of_a_long_list_and_the_file_has_all(clien
     assert [f"Message {n:02}" in page for n in range(15)].count(True) == 10
     assert "And 5 more, not shown here." in page
     assert len(download["coprod"]["messages"]) == 15
+
+
+def test_a_messages_page_number_past_any_history_is_not_found(client, member):
+    NotificationFactory(person=member.person)
+
+    past = client.get("/portal/messages/?page=99999999999999999999")
+    first = client.get("/portal/messages/?page=1")
+
+    assert (past.status_code, first.status_code) == (404, 200)
