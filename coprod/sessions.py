@@ -24,10 +24,17 @@ class SessionStore(CachedDBStore):
         return LoginSession
 
     def create_model_instance(self, data: dict[str, Any]) -> LoginSession:
-        session = super().create_model_instance(data)
-        user_id = data.get(SESSION_KEY)
-        session.user_id = int(user_id) if user_id is not None else None
-        return session
+        return _with_user_id(super().create_model_instance(data), data)
+
+    # Django's async save (`asave`, for async code) builds the row here instead.
+    async def acreate_model_instance(self, data: dict[str, Any]) -> LoginSession:
+        return _with_user_id(await super().acreate_model_instance(data), data)
+
+
+def _with_user_id(session: LoginSession, data: dict[str, Any]) -> LoginSession:
+    user_id = data.get(SESSION_KEY)
+    session.user_id = int(user_id) if user_id is not None else None
+    return session
 
 
 def end_sessions_of(user_id: int) -> int:

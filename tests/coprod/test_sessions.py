@@ -4,6 +4,8 @@ permissions in one more (coprod.auth_backends);
 a form page asks for a draft only when the session knows there is one (coprod.doors)."""
 
 import pytest
+from asgiref.sync import async_to_sync
+from django.contrib.auth import SESSION_KEY
 from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
 from django.contrib.auth.models import Group, Permission
 from django.core.cache import cache
@@ -134,3 +136,13 @@ def test_a_superuser_has_every_permission():
     admin.is_superuser = True
 
     assert len(ModelBackend().get_all_permissions(admin)) == Permission.objects.count()
+
+
+def test_a_session_saved_from_async_code_records_whose_it_is_too():
+    member = make_user(roles=[Role.PWLE])
+    store = SessionStore()
+    store[SESSION_KEY] = str(member.pk)
+
+    async_to_sync(store.asave)()
+
+    assert LoginSession.objects.get(session_key=store.session_key).user_id == member.pk
