@@ -27,7 +27,7 @@ class PickForm(forms.Form):
         choices=[
             Choice("s", "Small", hint="Fits a phone."),
             Choice("m", "Medium", divider="or"),
-            Choice("10", "Ten"),
+            Choice(10, "Ten"),
         ],
         widget=forms.RadioSelect,
     )
