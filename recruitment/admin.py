@@ -200,7 +200,13 @@ class PaymentEligibilityAdmin(ServiceAdmin):
             if name not in self.get_readonly_fields(request, obj)
             and name in EligibilityForm._meta.fields
         ]
-        return super().get_form(request, obj, **kwargs)
+        form = super().get_form(request, obj, **kwargs)
+        if not may_see_bank_details(request.user):
+            # Declared fields come with the form whatever `fields` says: take them out, so that
+            # a post cannot carry them (the service would refuse them too).
+            for name in ("account_name", "sort_code", "account_number"):
+                form.base_fields.pop(name, None)
+        return form
 
     def save_model(
         self, request: HttpRequest, obj: PaymentEligibility, form: Any, change: bool

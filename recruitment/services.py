@@ -285,7 +285,9 @@ def set_payment_preference(
 
     Side effects: saves the PaymentEligibility (audited, values masked)."""
     if not _may_change_payment_details(person, by) and not (
-        by.is_staff and by.has_perm("recruitment.change_paymenteligibility")
+        isinstance(by, User)
+        and by.is_staff
+        and by.has_perm("recruitment.change_paymenteligibility")
     ):
         raise ValidationError(_("Only the person or the team can choose how they are paid."))
     eligibility, _created = PaymentEligibility.objects.select_for_update().get_or_create(

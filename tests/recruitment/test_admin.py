@@ -180,3 +180,31 @@ def test_every_recruitment_admin_refuses_hidden_lookups():
 
     assert len(ours) == 4
     assert all(isinstance(model_admin, RestrictedLookupsMixin) for model_admin in ours)
+
+
+def test_the_engagement_team_records_eligibility_in_the_admin_without_bank_fields(client):
+    person = PersonFactory()
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    form = client.get("/admin/recruitment/paymenteligibility/add/").content.decode()
+    client.post(
+        "/admin/recruitment/paymenteligibility/add/",
+        {
+            "person": person.pk,
+            "status": "vouchers_only",
+            "advice_source": "Welfare rights adviser",
+            "advice_date": "2025-01-10",
+            "staff_notes": "Benefits: vouchers only",
+            "account_name": "Injected",
+            "sort_code": "309457",
+            "account_number": "12345678",
+        },
+    )
+
+    saved = PaymentEligibility.objects.get(person=person)
+    assert 'name="account_number"' not in form
+    assert (saved.status, saved.staff_notes, saved.bank_details) == (
+        "vouchers_only",
+        "Benefits: vouchers only",
+        None,
+    )

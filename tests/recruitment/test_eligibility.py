@@ -203,3 +203,14 @@ def test_the_claim_form_refuses_a_forbidden_method_with_the_reason():
             "(vouchers only). Possible: Voucher; I do not want to be paid."
         ]
     }
+
+
+def test_a_process_cannot_choose_how_someone_is_paid():
+    person = PersonFactory()
+
+    with pytest.raises(ValidationError, match="Only the person or the team"):
+        set_payment_preference(
+            person, by=SystemActor("task:anything"), preference=PaymentMethod.DECLINED
+        )
+
+    assert PaymentEligibility.objects.exists() is False
