@@ -106,11 +106,14 @@ def test_a_draft_waiting_at_sign_in_is_shown_once():
     client = signed_in(member)
 
     first = client.get("/portal/profile/").content.decode()
-    second = client.get("/portal/profile/").content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get("/portal/profile/").content.decode()
 
     assert 'value="Typed Before"' in first
     assert 'value="Typed Before"' not in second
     assert not FormDraft.objects.exists()
+    # Once taken, the session forgets it: the next visit does not look again.
+    assert [q["sql"] for q in queries if "coprod_formdraft" in q["sql"]] == []
 
 
 def test_permissions_come_in_one_query_and_match_djangos_answer():
@@ -146,3 +149,14 @@ def test_a_session_saved_from_async_code_records_whose_it_is_too():
     async_to_sync(store.asave)()
 
     assert LoginSession.objects.get(session_key=store.session_key).user_id == member.pk
+
+
+def test_a_permission_on_an_object_is_left_to_the_object_backend_as_django_does():
+    member = make_user(roles=[Role.PWLE])
+    member.user_permissions.add(Permission.objects.get(codename="view_person"))
+    fresh = User.objects.get(pk=member.pk)
+
+    ours = ModelBackend().get_all_permissions(fresh, obj=member.person)
+    djangos = DjangoModelBackend().get_all_permissions(fresh, obj=member.person)
+
+    assert ours == djangos == set()
