@@ -1,6 +1,8 @@
 """The portal's "Things to do" is compiled to SQL once (coprod.compiled) and must still answer
 exactly what the ORM would, for every person, as the database's clock moves on."""
 
+import gc
+import weakref
 from datetime import timedelta
 
 import pytest
@@ -135,21 +137,50 @@ def test_things_to_do_is_compiled_once_per_set_of_items(monkeypatch):
 def test_items_contributed_later_are_not_answered_from_an_earlier_compilation():
     member = make_user(roles=[Role.PWLE])
 
-    def app(word):
+    def app(word, *, due):
+        # Due: the person's own row, counted (1). Not due: a row no person has (0). An item
+        # answered by an earlier item's compiled query (its id reused) would flip.
+        wanted = {} if due else {"generated_name": "no such name"}
         return doors.AppDoors(
             things_to_do=[
                 doors.ThingToDo(
                     key=word,
-                    count=lambda: count_subquery(Person.objects.filter(pk=OuterRef("pk"))),
+                    count=lambda: count_subquery(
+                        Person.objects.filter(pk=OuterRef("pk"), **wanted)
+                    ),
                     text=lambda _count: word,
                     url_name="portal:messages",
                 )
             ]
         )
 
-    for word in ("first", "second", "third"):
-        with doors.contributing(word, app(word)):
-            assert word in texts(member.person)
+    # Each item is freed when its app leaves, so a later one may get its id: the pattern differs
+    # from each of the 1st, 2nd and 3rd before, whichever id comes back.
+    due = [True, True, False, False, True, True]
+    shown = []
+    for index, word in enumerate(["one", "two", "three", "four", "five", "six"]):
+        with doors.contributing(word, app(word, due=due[index])):
+            shown.append(word in texts(member.person))
+
+    assert shown == due
+
+
+def test_a_compiled_item_is_kept_alive_so_that_its_id_cannot_name_another():
+    member = make_user(roles=[Role.PWLE])
+    item = doors.ThingToDo(
+        key="kept",
+        count=lambda: count_subquery(Person.objects.filter(pk=OuterRef("pk"))),
+        text=lambda _count: "kept",
+        url_name="portal:messages",
+    )
+    with doors.contributing("kept", doors.AppDoors(things_to_do=[item])):
+        texts(member.person)
+    kept = weakref.ref(item)
+
+    del item
+    gc.collect()
+
+    assert kept() is not None
 
 
 def test_a_query_holding_our_clock_is_refused():
