@@ -160,3 +160,13 @@ def test_a_permission_on_an_object_is_left_to_the_object_backend_as_django_does(
     djangos = DjangoModelBackend().get_all_permissions(fresh, obj=member.person)
 
     assert ours == djangos == set()
+
+
+def test_an_inactive_superuser_has_no_permission_as_django_says():
+    admin = make_user(roles=[Role.PWLE])
+    User.objects.filter(pk=admin.pk).update(is_superuser=True, is_active=False)
+
+    ours = ModelBackend().get_all_permissions(User.objects.get(pk=admin.pk))
+    djangos = DjangoModelBackend().get_all_permissions(User.objects.get(pk=admin.pk))
+
+    assert ours == djangos == set()
