@@ -170,3 +170,18 @@ def test_an_inactive_superuser_has_no_permission_as_django_says():
     djangos = DjangoModelBackend().get_all_permissions(User.objects.get(pk=admin.pk))
 
     assert ours == djangos == set()
+
+
+def test_a_session_cached_again_while_erasure_commits_is_removed_once_it_has(
+    django_capture_on_commit_callbacks,
+):
+    member = make_user(roles=[Role.PWLE])
+    key = signed_in(member).session.session_key
+    cache_key = SessionStore.cache_key_prefix + key
+
+    with django_capture_on_commit_callbacks(execute=True):
+        end_sessions_of(member.pk)
+        # A request racing the transaction read the row it could still see and cached it.
+        cache.set(cache_key, {"_auth_user_id": str(member.pk)})
+
+    assert cache.get(cache_key) is None
