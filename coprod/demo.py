@@ -4,6 +4,8 @@ Development only: the demo accounts share one published password."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
@@ -15,6 +17,8 @@ from coprod.doors import DemoRun
 from coprod.enums import (
     ConsentPurpose,
     ContactChannel,
+    ErasureStatus,
+    HoldReason,
     MessageDetail,
     NotificationStatus,
     Role,
@@ -23,11 +27,14 @@ from coprod.enums import (
 )
 from coprod.models import (
     ConsentRecord,
+    ErasureRequest,
+    Invitation,
     Notification,
     Person,
     RoleGrant,
     SafeContactPreferences,
     User,
+    hash_token,
     london_today,
 )
 from coprod.selectors import current_consent_text
@@ -77,7 +84,11 @@ def seed(run: DemoRun) -> None:
     if run.scale > 1:
         added = _scale_people(PEOPLE_PER_UNIT * (run.scale - 1))
         messages = _scale_messages(demo_user("lee@example.org").person, run.scale)
-        run.report(f"Scale {run.scale}: {added} people and {messages} messages added.")
+        listed = _scale_staff_lists(staff, run.scale)
+        run.report(
+            f"Scale {run.scale}: {added} people, {messages} messages and {listed} invitations, "
+            "held messages and requests to delete information added."
+        )
 
 
 def _account(email: str, name: str, *, staff: bool) -> User:
@@ -206,3 +217,64 @@ def _scale_messages(person: Person, scale: int) -> int:
         if key not in existing
     )
     return len(created)
+
+
+def _scale_staff_lists(staff: User, scale: int) -> int:
+    """Rows for the staff lists, so that they are measured full: per unit of scale an invitation
+    and a held message, and per five units a waiting request to delete someone's information,
+    each for one of the people added by `_scale_people`. Only missing rows are added."""
+    count = scale - 1
+    people = list(
+        Person.objects.filter(
+            generated_name__in=[f"Member {SCALE_NAME_BASE + index}" for index in range(count)]
+        ).order_by("generated_name")
+    )
+    tokens = {hash_token(f"demo-invitation-{person.pk}"): person for person in people}
+    have = set(
+        Invitation.objects.filter(token_hash__in=tokens).values_list("token_hash", flat=True)
+    )
+    expires = timezone.now() + timedelta(days=14)
+    invitations = Invitation.objects.bulk_create(
+        Invitation(
+            person=person,
+            email=f"invited{person.pk}@example.org",
+            role=Role.PWLE,
+            token_hash=token,
+            expires_at=expires,
+            invited_by=staff,
+        )
+        for token, person in tokens.items()
+        if token not in have
+    )
+    keys = {f"demo-held:{person.pk}": person for person in people}
+    have = set(
+        Notification.objects.filter(idempotency_key__in=keys).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    content = {
+        variant: {"subject": "A held demo message", "body": "Nothing to do: demo data."}
+        for variant in MessageDetail.values
+    }
+    held = Notification.objects.bulk_create(
+        Notification(
+            idempotency_key=key,
+            kind="demo",
+            person=person,
+            content=content,
+            status=NotificationStatus.HELD,
+            hold_reason=HoldReason.NO_SAFE_CHANNEL,
+        )
+        for key, person in keys.items()
+        if key not in have
+    )
+    asking = people[::5]
+    have = set(
+        ErasureRequest.objects.filter(person__in=asking, status=ErasureStatus.PENDING).values_list(
+            "person_id", flat=True
+        )
+    )
+    requests = ErasureRequest.objects.bulk_create(
+        ErasureRequest(person=person) for person in asking if person.pk not in have
+    )
+    return len(invitations) + len(held) + len(requests)
