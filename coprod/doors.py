@@ -33,7 +33,7 @@ from django.db import models
 from django.http import HttpRequest, QueryDict
 from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 
-from coprod.services.drafts import draft_paths_for, take_draft
+from coprod.services.drafts import draft_paths_for, drafts_marker, take_draft
 
 if TYPE_CHECKING:
     from coprod.models import Person
@@ -53,9 +53,14 @@ class ThingToDo:
     """An item of the portal's "Things to do".
 
     `count()` returns a query expression evaluated on the person's own row (`OuterRef("pk")` is
-    the person): every item of every app is read in one query. The item is shown when the value
-    is truthy; `text(value)` says what to do (use ngettext for counts) and the link goes to
-    `url_name` (with `url_kwargs`)."""
+    the person): every item of every app is read in one query. Its value is a count or a
+    boolean (given to `text` as an int). The item is shown when the value is not 0; `text(value)`
+    says what to do (use ngettext for counts) and the link goes to `url_name` (with `url_kwargs`).
+
+    The query is compiled to SQL once per process (coprod.compiled), so `count()` must build the
+    same expression every time: a moment in it is the database's clock (`Now()`,
+    `coprod.compiled.database_today()`; our clock is refused), and nothing it looks up in Python
+    while building (a setting, the current round's id) may change while the process runs."""
 
     key: str
     count: Callable[[], models.Expression | models.Subquery | models.Exists]
@@ -300,17 +305,25 @@ def draft_path(path: str) -> str | None:
     return canonical if len(canonical) <= MAX_DRAFT_PATH else None
 
 
-# The paths of the signed-in login's drafts, read once at sign-in: a draft is only ever saved when
-# a session times out, so a session learns of its login's drafts when it begins, and a form page
-# need not ask the database on every visit.
+# The paths of the signed-in login's drafts, kept in the session: read at sign-in, and again when
+# a draft has been saved since (a marker in the shared cache changes, coprod.services.drafts: a
+# draft is saved when a session times out, perhaps on another device while this one is signed
+# in). So a form page asks the database only when there may be a draft for it.
 DRAFT_PATHS_KEY = "coprod_draft_paths"
+DRAFT_MARKER_KEY = "coprod_draft_marker"
+
+
+def _remember_draft_paths(request: HttpRequest, user: Any) -> list[str]:
+    request.session[DRAFT_MARKER_KEY] = drafts_marker(user.pk)
+    paths = request.session[DRAFT_PATHS_KEY] = draft_paths_for(user)
+    return paths
 
 
 def remember_draft_paths(
     sender: object, request: HttpRequest, user: object, **kwargs: object
 ) -> None:
     """Receiver of `user_logged_in`: note in the new session which forms have a draft."""
-    request.session[DRAFT_PATHS_KEY] = draft_paths_for(user)
+    _remember_draft_paths(request, user)
 
 
 def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
@@ -322,8 +335,9 @@ def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
     if path is None or not request.user.is_authenticated:
         return None
     known = request.session.get(DRAFT_PATHS_KEY)
-    if known is not None:
-        if path not in known:
-            return None
-        request.session[DRAFT_PATHS_KEY] = [other for other in known if other != path]
+    if known is None or request.session.get(DRAFT_MARKER_KEY) != drafts_marker(request.user.pk):
+        known = _remember_draft_paths(request, request.user)
+    if path not in known:
+        return None
+    request.session[DRAFT_PATHS_KEY] = [other for other in known if other != path]
     return take_draft(request.user, path=path)

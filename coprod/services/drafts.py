@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -34,7 +36,19 @@ def save_draft(
     draft, _created = FormDraft.objects.update_or_create(
         user=user, path=path, defaults={"data": kept}
     )
+    # Tell the login's other sessions (another device still signed in) to look again.
+    cache.set(_marker_key(user.pk), secrets.token_hex(8), DRAFT_LIFETIME.total_seconds())
     return draft
+
+
+def _marker_key(user_id: int) -> str:
+    return f"coprod.drafts-saved:{user_id}"
+
+
+def drafts_marker(user_id: int) -> str | None:
+    """Changes each time a draft is saved for the login (kept in the shared cache): a session
+    that remembers its login's draft paths (coprod.doors) reads them again when it changes."""
+    return cache.get(_marker_key(user_id))
 
 
 def draft_paths_for(user: User) -> list[str]:

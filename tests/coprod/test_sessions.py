@@ -16,6 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from coprod.auth_backends import ModelBackend
 from coprod.enums import Role
 from coprod.models import FormDraft, LoginSession, User
+from coprod.services.drafts import save_draft
 from coprod.sessions import SessionStore, end_sessions_of
 from tests.factories.core import TEST_PASSWORD, make_user
 
@@ -185,3 +186,15 @@ def test_a_session_cached_again_while_erasure_commits_is_removed_once_it_has(
         cache.set(cache_key, {"_auth_user_id": str(member.pk)})
 
     assert cache.get(cache_key) is None
+
+
+def test_a_draft_saved_on_another_device_is_offered_on_one_still_signed_in():
+    member = make_user(roles=[Role.PWLE])
+    laptop = signed_in(member)
+    laptop.get("/portal/profile/")  # the laptop's session knows of no draft
+
+    save_draft(member, path="/portal/profile/", data={"chosen_name": ["Typed On The Phone"]})
+    page = laptop.get("/portal/profile/").content.decode()
+
+    assert 'value="Typed On The Phone"' in page
+    assert not FormDraft.objects.exists()
