@@ -25,6 +25,7 @@ from coprod.forms import (
     ProfileForm,
     SafeContactForm,
 )
+from coprod.pagination import page_of
 from coprod.selectors import (
     consent_states_for_person,
     messages_for_person,
@@ -132,39 +133,13 @@ def involvement(request: HttpRequest) -> HttpResponse:
 
 
 MESSAGES_PER_PAGE = 20
-# Past any real history. A larger number would overflow the database's OFFSET (a server error).
-LAST_POSSIBLE_PAGE = 100_000
-
-
-def _page_number(request: HttpRequest) -> int:
-    try:
-        number = int(request.GET.get("page", "1"))
-    except ValueError:
-        return 1
-    if number > LAST_POSSIBLE_PAGE:
-        raise Http404
-    return max(1, number)
 
 
 @require_http_methods(["GET"])
 def message_list(request: HttpRequest) -> HttpResponse:
-    """A page of messages, newest first. One more row than shown is read to know whether there
-    are older ones, so there is no count query."""
-    number = _page_number(request)
-    start = (number - 1) * MESSAGES_PER_PAGE
-    rows = list(messages_for_person(request.user.person)[start : start + MESSAGES_PER_PAGE + 1])
-    if not rows and number > 1:
-        raise Http404
-    return render(
-        request,
-        "portal/messages.html",
-        {
-            "items": rows[:MESSAGES_PER_PAGE],
-            "page_number": number,
-            "newer_page": number - 1 if number > 1 else None,
-            "older_page": number + 1 if len(rows) > MESSAGES_PER_PAGE else None,
-        },
-    )
+    """A page of messages, newest first (coprod.pagination: no count query)."""
+    page = page_of(request, messages_for_person(request.user.person), per_page=MESSAGES_PER_PAGE)
+    return render(request, "portal/messages.html", {"page": page})
 
 
 @require_http_methods(["GET"])

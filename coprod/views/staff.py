@@ -17,6 +17,7 @@ from coprod.audit import log_restricted_view
 from coprod.enums import MessageDetail, NotificationCategory
 from coprod.forms import EraseForm, HandleMessageForm, InvitationForm, NewInvitationLinkForm
 from coprod.models import Invitation
+from coprod.pagination import page_of
 from coprod.permissions import (
     get_object_for_user,
     is_staff_with,
@@ -43,6 +44,9 @@ from coprod.services.invitations import (
 from coprod.services.notifications import mark_notification_handled
 from coprod.services.rights import erase_person, erasure_refusal
 
+# Rows per page of the staff lists (coprod.pagination).
+PER_PAGE = 50
+
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
@@ -57,8 +61,10 @@ def home(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def invitation_list(request: HttpRequest) -> HttpResponse:
     require(request, is_staff_with(request.user, "coprod.view_invitation"))
-    invitations = invitations_for_user(request.user).order_by("-created_at")[:200]
-    return render(request, "staff/invitation_list.html", {"invitations": invitations})
+    page = page_of(
+        request, invitations_for_user(request.user).order_by("-created_at"), per_page=PER_PAGE
+    )
+    return render(request, "staff/invitation_list.html", {"page": page})
 
 
 def _invitation_page(
@@ -148,8 +154,8 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def held_messages(request: HttpRequest) -> HttpResponse:
     require(request, may_manage_held_messages(request.user))
-    items = held_notifications_for_user(request.user)[:200]
-    return render(request, "staff/held_messages.html", {"items": items})
+    page = page_of(request, held_notifications_for_user(request.user), per_page=PER_PAGE)
+    return render(request, "staff/held_messages.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])
@@ -184,8 +190,12 @@ def message_handle(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def erasure_requests(request: HttpRequest) -> HttpResponse:
     require(request, is_staff_with(request.user, "coprod.view_erasurerequest"))
-    items = erasure_requests_for_user(request.user).order_by("status", "-requested_at")[:200]
-    return render(request, "staff/erasure_requests.html", {"items": items})
+    page = page_of(
+        request,
+        erasure_requests_for_user(request.user).order_by("status", "-requested_at"),
+        per_page=PER_PAGE,
+    )
+    return render(request, "staff/erasure_requests.html", {"page": page})
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,7 +17,7 @@ from django_celery_beat.models import PeriodicTask
 
 from coprod import doors
 from coprod.enums import NotificationStatus, Role, StaffGroup
-from coprod.models import Notification, Person, RoleGrant, User
+from coprod.models import ErasureRequest, Invitation, Notification, Person, RoleGrant, User
 from coprod.selectors import count_subquery
 from tests.factories import NotificationFactory, make_staff, make_user
 from tests.queries import count_queries
@@ -162,12 +162,28 @@ def test_seed_demo_at_a_scale_adds_that_many_times_the_people_and_only_once(sett
     settings.DEBUG = True
 
     call_command("seed_demo", "--scale", "10", stdout=StringIO())
-    counts = (Person.objects.count(), RoleGrant.objects.count(), Notification.objects.count())
+    counts = (
+        Person.objects.count(),
+        RoleGrant.objects.count(),
+        Notification.objects.count(),
+        Invitation.objects.count(),
+        ErasureRequest.objects.count(),
+    )
     call_command("seed_demo", "--scale", "10", stdout=StringIO())
 
     assert counts[0] == 6 * 10
-    assert (Person.objects.count(), RoleGrant.objects.count()) == counts[:2]
-    assert Notification.objects.filter(kind="demo").count() == 50
+    assert (
+        Person.objects.count(),
+        RoleGrant.objects.count(),
+        Notification.objects.count(),
+        Invitation.objects.count(),
+        ErasureRequest.objects.count(),
+    ) == counts
+    demo = Notification.objects.filter(kind="demo")
+    # The demo LEE's 50 sent messages; for the staff lists, per unit of scale beyond the first
+    # a held message and an invitation, and a request to delete information per five.
+    assert (demo.filter(status="sent").count(), demo.filter(status="held").count()) == (50, 9)
+    assert counts[3:] == (9, 2)
     # Ayo, and every fifth of the 54 added people (indices 1, 6, ..., 51).
     assert Person.objects.holding(Role.LEE).count() == 1 + 11
 
