@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.audit import log_restricted_view
 from coprod.enums import MessageDetail, NotificationCategory
+from coprod.fields import without_encrypted
 from coprod.forms import EraseForm, HandleMessageForm, InvitationForm, NewInvitationLinkForm
 from coprod.models import Invitation
 from coprod.pagination import page_of
@@ -62,7 +63,13 @@ def home(request: HttpRequest) -> HttpResponse:
 def invitation_list(request: HttpRequest) -> HttpResponse:
     require(request, is_staff_with(request.user, "coprod.view_invitation"))
     page = page_of(
-        request, invitations_for_user(request.user).order_by("-created_at"), per_page=PER_PAGE
+        request,
+        without_encrypted(
+            invitations_for_user(request.user).order_by("-created_at"),
+            "person",
+            "invited_by__person",
+        ),
+        per_page=PER_PAGE,
     )
     return render(request, "staff/invitation_list.html", {"page": page})
 
@@ -154,7 +161,11 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def held_messages(request: HttpRequest) -> HttpResponse:
     require(request, may_manage_held_messages(request.user))
-    page = page_of(request, held_notifications_for_user(request.user), per_page=PER_PAGE)
+    page = page_of(
+        request,
+        without_encrypted(held_notifications_for_user(request.user), "person"),
+        per_page=PER_PAGE,
+    )
     return render(request, "staff/held_messages.html", {"page": page})
 
 
@@ -192,7 +203,9 @@ def erasure_requests(request: HttpRequest) -> HttpResponse:
     require(request, is_staff_with(request.user, "coprod.view_erasurerequest"))
     page = page_of(
         request,
-        erasure_requests_for_user(request.user).order_by("status", "-requested_at"),
+        without_encrypted(
+            erasure_requests_for_user(request.user).order_by("status", "-requested_at"), "person"
+        ),
         per_page=PER_PAGE,
     )
     return render(request, "staff/erasure_requests.html", {"page": page})

@@ -1,10 +1,13 @@
-"""Long lists come a page at a time (coprod.pagination): the staff lists 50 rows to a page."""
+"""Long lists come a page at a time (coprod.pagination): the staff lists 50 rows to a page; and a
+list reads no encrypted column it does not show (coprod.fields.without_encrypted)."""
 
 import re
 
 import pytest
+from django.db import connection
 from django.http import Http404
 from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
 
 from coprod.enums import NotificationStatus, StaffGroup
 from coprod.models import Person
@@ -57,3 +60,36 @@ def test_a_page_reads_one_row_more_than_it_shows(django_assert_num_queries):
         page = page_of(request, Person.objects.order_by("pk"), per_page=2)
 
     assert (len(page.items), page.previous, page.next) == (2, None, 2)
+
+
+@pytest.mark.parametrize(
+    ("path", "make_row", "list_query"),
+    [
+        (
+            "/staff/invitations/",
+            lambda staff: InvitationFactory(invited_by=staff),
+            'FROM "coprod_invitation"',
+        ),
+        (
+            "/staff/messages/held/",
+            lambda staff: NotificationFactory(status=NotificationStatus.HELD, hold_reason="paused"),
+            'FROM "coprod_notification"',
+        ),
+        ("/admin/coprod/person/", lambda staff: make_person(), 'FROM "coprod_person" ORDER BY'),
+    ],
+)
+def test_lists_leave_restricted_fields_unread(client, path, make_row, list_query):
+    """Decrypting fields no column shows was the costliest part of a list (docs/performance.md)."""
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    make_row(staff)
+    client.force_login(staff)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(path).status_code == 200
+
+    # The list's own query; the signed-in login's own person is read whole, as on every page.
+    lists = [q["sql"] for q in queries if list_query in q["sql"]]
+    assert len(lists) == 1, path
+    read = lists[0]
+    for column in ("legal_name", "access_needs", "postal_address", '"content"', "safety_notes"):
+        assert column not in read, (path, column)
