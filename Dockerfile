@@ -14,7 +14,8 @@ RUN npm run build
 # --- Runtime -------------------------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm AS runtime
 
-# gunicorn reads WEB_CONCURRENCY for its worker count; override it in .env to fit the machine.
+# gunicorn reads WEB_CONCURRENCY for its worker count: one per CPU core (docs/performance.md);
+# override it in .env to fit the machine.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
@@ -22,7 +23,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
     DJANGO_SETTINGS_MODULE=coprod.settings \
-    WEB_CONCURRENCY=3
+    WEB_CONCURRENCY=2
 
 # A fixed uid, so that volume permissions and "run as non-root" policies can name it. The home
 # directory is the only place the user can write: gunicorn keeps its control socket there.
@@ -61,12 +62,16 @@ EXPOSE 8000
 
 # No HEALTHCHECK here: the same image runs web, worker, beat and a one-shot migration, each with its
 # own check in docker-compose.yml.
-# gthread: Caddy does not buffer requests, so a slow client holds a thread rather than a whole
-# worker. The heartbeat file lives in memory, as gunicorn's docs advise for containers.
+# Measured with `make bench` on 2 cores (docs/performance.md, "Server settings"): the pages are
+# CPU-bound, so one process per core gives the most requests per second, and threads add no
+# throughput while raising the slowest answers (p95 at 8 clients +40% with 2 threads, more with 4:
+# they take turns on one interpreter). Two threads stay, because Caddy passes request bodies on
+# as they arrive: a slow phone uploading a receipt holds a thread, not the whole worker. The
+# heartbeat file lives in memory, as gunicorn's docs advise for containers.
 CMD ["gunicorn", "coprod.wsgi:application", \
      "--bind", "0.0.0.0:8000", \
      "--worker-class", "gthread", \
-     "--threads", "4", \
+     "--threads", "2", \
      "--timeout", "60", \
      "--graceful-timeout", "30", \
      "--keep-alive", "5", \
