@@ -22,3 +22,7 @@ class CoprodConfig(AppConfig):
         UserManager.new_person = create_person
         # Every installed app's contributions (coprod.doors), read once at start-up.
         doors.load_declarations()
+        # Translations load at start-up, without the empty catalogues gettext chains behind them.
+        from coprod.i18n import drop_empty_fallbacks
+
+        drop_empty_fallbacks()

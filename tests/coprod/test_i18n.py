@@ -5,6 +5,10 @@ import shutil
 import pytest
 from django.conf import settings as django_settings
 from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import trans_real
+
+from coprod.i18n import drop_empty_fallbacks, prune
 
 
 @pytest.mark.skipif(shutil.which("xgettext") is None, reason="GNU gettext is not installed")
@@ -53,3 +57,33 @@ def test_language_switcher_shown_and_works_once_there_is_a_second_language(clien
     assert '<option value="cy" lang="cy">Cymraeg</option>' in page
     assert (response.status_code, response["Location"]) == (302, "/accounts/login/")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == "cy"
+
+
+class Catalogue:
+    def __init__(self, messages, fallback=None):
+        self._catalog = messages
+        self._fallback = fallback
+
+
+def test_empty_catalogues_are_dropped_from_the_fallback_chain_and_the_others_kept():
+    kept = Catalogue({"": "header", "Yes": "Oui"}, Catalogue({"": "header"}))
+    head = Catalogue({"": "header"}, Catalogue({}, kept))
+
+    assert prune(head) == 2
+    assert head._fallback is kept
+    assert kept._fallback is None
+
+
+def test_british_english_translates_without_walking_empty_catalogues():
+    """Run at start-up (CoprodConfig.ready); again here, as other tests reset the translations."""
+    translation.activate("en-gb")
+    before = [translation.gettext(m) for m in ("Your messages", "This field is required.")]
+    drop_empty_fallbacks()
+    active = trans_real._active.value
+
+    depth, catalogue = 0, active._fallback
+    while catalogue is not None:
+        depth, catalogue = depth + 1, catalogue._fallback
+
+    assert depth == 0
+    assert [translation.gettext(m) for m in ("Your messages", "This field is required.")] == before
