@@ -42,6 +42,7 @@ PAGES = [
     Page("/portal/involvement/", "lee"),
     Page("/portal/support/", "lee"),
     Page("/portal/my-information/", "lee"),
+    Page("/portal/paid-work/", "lee"),
     # Staff pages, as the demo staff member (in every staff group, signed in with MFA).
     Page("/staff/", "staff"),
     Page("/staff/invitations/", "staff"),

@@ -23,6 +23,7 @@ urlpatterns = [
     path("invitations/<str:token>/", public.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
+    path("portal/paid-work/", include("recruitment.portal_urls")),
     path("portal/", include("coprod.portal_urls")),
     # Area apps' staff pages (there is no door for URLs yet: one line per app).
     path("staff/recruitment/", include("recruitment.urls")),

@@ -2,16 +2,48 @@
 
 from __future__ import annotations
 
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from coprod.doors import AppDoors, PersonalData, StaffLink
+from coprod.doors import AppDoors, DemoData, PersonalData, PortalLink, StaffLink, ThingToDo
+from coprod.enums import Role
+from recruitment import demo
 from recruitment.models import ClaimEvent, Engagement, HonorariumClaim, PaymentEligibility
-from recruitment.selectors import recruitment_personal_data
+from recruitment.selectors import claimable_count, recruitment_personal_data
 from recruitment.services import erase_recruitment_records
 
 HONORARIA = _("Engagements and honoraria")
+PAID_ROLES = frozenset({Role.PWLE, Role.LEE})
+
+
+def _does_paid_work(request: HttpRequest) -> bool:
+    """People with lived experience (PWLE or LEE): the roles that are paid for their work.
+    `current_roles` is read once and cached on the person for the request."""
+    person = getattr(request.user, "person", None)
+    return person is not None and bool(PAID_ROLES & person.current_roles)
+
 
 DOORS = AppDoors(
+    things_to_do=[
+        ThingToDo(
+            key="claim_paid_work",
+            count=claimable_count,
+            text=lambda count: (
+                ngettext(
+                    "You can claim for %(count)s piece of work",
+                    "You can claim for %(count)s pieces of work",
+                    count,
+                )
+                % {"count": count}
+            ),
+            url_name="paid_work:list",
+            order=40,
+        ),
+    ],
+    portal_links=[
+        PortalLink(_("Paid work"), "paid_work:list", order=40, visible=_does_paid_work),
+    ],
     staff_links=[
         StaffLink(
             _("Honorarium claims"),
@@ -35,6 +67,7 @@ DOORS = AppDoors(
             30,
         ),
     ],
+    demo_data=DemoData(seed=demo.seed, after=("coprod",)),
     personal_data=PersonalData(
         models=(Engagement, PaymentEligibility, HonorariumClaim, ClaimEvent),
         export=recruitment_personal_data,

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -15,11 +17,19 @@ from recruitment.models import PaymentEligibility
 from recruitment.services import clean_bank_details, method_refusal
 
 
+class MethodField(forms.ChoiceField):
+    """Offers only the methods in `choices` but accepts any method, so that a forbidden one gets
+    the plain reason from the form's `clean_method`, not "not one of the available choices"."""
+
+    def valid_value(self, value: Any) -> bool:
+        return value in PaymentMethod.values
+
+
 class ClaimForm(forms.Form):
     """Send a claim: only the ways of being paid the person's eligibility allows are offered, and
     any other is refused with the reason (the service refuses it too)."""
 
-    method = forms.ChoiceField(
+    method = MethodField(
         label=_("How do you want to be paid?"),
         widget=forms.RadioSelect,
         error_messages={"required": _("Select how you want to be paid")},
@@ -39,12 +49,18 @@ class ClaimForm(forms.Form):
     def __init__(self, *args: Any, eligibility: PaymentEligibility, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.eligibility = eligibility
-        # Every method is a valid choice, so a forbidden one gets the plain reason, not
-        # "not one of the available choices"; only the allowed ones are shown.
-        self.fields["method"].choices = PaymentMethod.choices
-        self.fields["method"].widget.choices = [
+        # Only the allowed ones are shown (the radios are rendered from the field's choices).
+        self.fields["method"].choices = [
             (value, label) for value, label in PaymentMethod.choices if eligibility.allows(value)
         ]
+        self.helper = FormHelper()
+        self.helper.label_size = Size.SMALL
+        self.helper.layout = Layout(
+            Field.radios("method", legend_size=Size.MEDIUM),
+            Field.text("expenses", field_width=10),
+            Field.textarea("expenses_note", rows=3),
+            Submit("submit", _("Send my claim")),
+        )
 
     def clean_method(self) -> str:
         method = self.cleaned_data["method"]

@@ -17,6 +17,8 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
+    Q,
     QuerySet,
     Sum,
     Value,
@@ -25,11 +27,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, RowNumber, TruncMonth
 
 from coprod.models import Person, User, london_today
-from coprod.selectors import visible_to
+from coprod.selectors import count_subquery, visible_to
 from recruitment.enums import (
     COUNTED_CLAIM_STATES,
     OPEN_CLAIM_STATES,
     ClaimStatus,
+    EngagementStatus,
     PaymentMethod,
 )
 from recruitment.models import (
@@ -60,6 +63,26 @@ def claims_for_user(user: User) -> QuerySet[HonorariumClaim]:
         staff_permission="recruitment.view_honorariumclaim",
         owner="engagement__person",
     )
+
+
+def engagements_of_person(person: Person) -> QuerySet[Engagement]:
+    """A person's own engagements, newest first, each with its claim (one query for a page). The
+    portal's lists and pages use this, never `engagements_for_user`: a member of staff who
+    opens the portal sees their own paid work there, not everyone's."""
+    return Engagement.objects.filter(person=person).select_related("claim").order_by("-date", "-pk")
+
+
+def claimable_engagements(person: Person | Any) -> QuerySet[Engagement]:
+    """Completed engagements of `person` (a Person, or OuterRef("pk")) whose claim is not sent
+    yet: a draft, or none made."""
+    return Engagement.objects.filter(person=person, status=EngagementStatus.COMPLETED).filter(
+        Q(claim__isnull=True) | Q(claim__status=ClaimStatus.DRAFT)
+    )
+
+
+def claimable_count() -> count_subquery:
+    """For the portal's "Things to do": how many pieces of work the person can claim for."""
+    return count_subquery(claimable_engagements(OuterRef("pk")))
 
 
 def rate_in_force(kind: str, on: date) -> Rate | None:

@@ -9,8 +9,11 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from coprod.models import User
 from coprod.services.rights import request_erasure
+from recruitment.enums import ClaimStatus
 from tests.browser.support import Tab
+from tests.factories.recruitment import claim_in, completed_engagement
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +30,25 @@ PORTAL_PAGES = {
     "leave": reverse("portal:leave"),
     "leave confirm (erase)": reverse("portal:leave_confirm") + "?choice=erase",
     "leave confirm (withdraw)": reverse("portal:leave_confirm") + "?choice=withdraw",
+    "paid work": reverse("paid_work:list"),
+    "claim": "claim",  # made for each test: see _url
 }
+
+
+def _paid_work(member: User) -> None:
+    """Work in each state the list shows: paid, waiting, and one to claim."""
+    claim_in(ClaimStatus.PAID, person=member.person)
+    claim_in(ClaimStatus.SUBMITTED, person=member.person)
+
+
+def _url(name: str, member: User) -> str:
+    """The page's address; the claim page is for one of the member's own engagements."""
+    if name == "claim":
+        engagement = completed_engagement(member.person, title="Panel for call 7")
+        return reverse("paid_work:claim", kwargs={"engagement_id": engagement.pk})
+    if name == "paid work":
+        _paid_work(member)
+    return PORTAL_PAGES[name]
 
 
 def _empty_display_name(page: Page) -> None:
@@ -52,12 +73,13 @@ INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
     "involvement": (_no_answer, ["id_confirm_1"]),
     "leave": (_no_answer, ["id_choice_1"]),
     "leave confirm (erase)": (_no_answer, ["id_confirm_1"]),
+    "claim": (_no_answer, ["id_method_1"]),
 }
 
 
-def _send_with_errors(tab: Tab, name: str) -> list[str]:
+def _send_with_errors(tab: Tab, name: str, member: User) -> list[str]:
     make_invalid, expected_targets = INVALID_FORMS[name]
-    tab.goto(PORTAL_PAGES[name])
+    tab.goto(_url(name, member))
     make_invalid(tab.page)
     with tab.page.expect_navigation():
         tab.page.locator("#main-content form [type=submit]").click()
@@ -66,28 +88,28 @@ def _send_with_errors(tab: Tab, name: str) -> list[str]:
 
 
 @pytest.mark.parametrize("name", PORTAL_PAGES)
-def test_portal_page_accessible(member_tab: Tab, name: str) -> None:
+def test_portal_page_accessible(member_tab: Tab, member: User, name: str) -> None:
     member_tab.set_viewport("320px")
 
-    member_tab.goto(PORTAL_PAGES[name])
+    member_tab.goto(_url(name, member))
 
     assert member_tab.page.locator(".govuk-exit-this-page__button").is_visible()
     member_tab.assert_accessible_at_every_viewport()
 
 
 @pytest.mark.parametrize("name", INVALID_FORMS)
-def test_portal_form_with_errors_accessible(member_tab: Tab, name: str) -> None:
+def test_portal_form_with_errors_accessible(member_tab: Tab, member: User, name: str) -> None:
     member_tab.set_viewport("320px")
 
-    _send_with_errors(member_tab, name)
+    _send_with_errors(member_tab, name, member)
 
     assert member_tab.page.title().startswith("Error:")
     member_tab.assert_accessible_at_every_viewport()
 
 
 @pytest.mark.parametrize("name", INVALID_FORMS)
-def test_portal_error_summary_moves_focus(member_tab: Tab, name: str) -> None:
-    expected_targets = _send_with_errors(member_tab, name)
+def test_portal_error_summary_moves_focus(member_tab: Tab, member: User, name: str) -> None:
+    expected_targets = _send_with_errors(member_tab, name, member)
 
     focused_on_load = member_tab.focused()
     links = member_tab.error_summary_links()

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from recruitment import views
+
+app_name = "paid_work"
+
+urlpatterns = [
+    path("", views.paid_work, name="list"),
+    path("<int:engagement_id>/claim/", views.claim, name="claim"),
+]
