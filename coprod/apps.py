@@ -18,6 +18,14 @@ class CoprodConfig(AppConfig):
 
         user_logged_in.connect(record_sign_in_time, dispatch_uid="coprod_sign_in_time")
         user_logged_in.connect(doors.remember_draft_paths, dispatch_uid="coprod_draft_paths")
+        # A person's roles kept in a session for its navigation are read again when they change.
+        from django.db.models.signals import post_delete, post_save
+
+        from coprod.models import RoleGrant
+        from coprod.services.roles import note_roles_changed
+
+        for signal in (post_save, post_delete):
+            signal.connect(note_roles_changed, sender=RoleGrant, dispatch_uid="coprod_roles_marker")
         # A login made without a person (createsuperuser) gets one through the one door.
         UserManager.new_person = create_person
         # Every installed app's contributions (coprod.doors), read once at start-up.

@@ -73,7 +73,7 @@ class ThingToDo:
 @dataclass(frozen=True)
 class PortalLink:
     """A link in the portal's main navigation. `visible(request)` may hide it; it must not query
-    the database (read `request.user.person.current_roles`, cached per request, if you must)."""
+    the database (read `coprod.doors.current_roles(request)`, kept in the session)."""
 
     label: Any  # a lazy translation
     url_name: str
@@ -341,3 +341,24 @@ def form_data_or_draft(request: HttpRequest) -> QueryDict | None:
         return None
     request.session[DRAFT_PATHS_KEY] = [other for other in known if other != path]
     return take_draft(request.user, path=path)
+
+
+# A person's roles today, kept in the session for the portal's navigation: read again when one of
+# their grants has been saved or deleted since (a marker in the shared cache, from
+# coprod.services.roles) or the day has changed. Access decisions read the database
+# (Person.current_roles); a link shown a moment too long only leads to a page that checks.
+ROLES_KEY = "coprod_roles"
+
+
+def current_roles(request: HttpRequest) -> frozenset[str]:
+    from coprod.models import london_today
+    from coprod.services.roles import roles_marker
+
+    person = request.user.person
+    today, marker = london_today().isoformat(), roles_marker(person.pk)
+    kept = request.session.get(ROLES_KEY)
+    if kept is not None and kept[:2] == [today, marker]:
+        return frozenset(kept[2])
+    roles = person.current_roles
+    request.session[ROLES_KEY] = [today, marker, sorted(roles)]
+    return roles

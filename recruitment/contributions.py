@@ -6,7 +6,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from coprod.doors import AppDoors, DemoData, PersonalData, PortalLink, StaffLink, ThingToDo
+from coprod.doors import (
+    AppDoors,
+    DemoData,
+    PersonalData,
+    PortalLink,
+    StaffLink,
+    ThingToDo,
+    current_roles,
+)
 from coprod.enums import Role
 from recruitment import demo
 from recruitment.models import ClaimEvent, Engagement, HonorariumClaim, PaymentEligibility
@@ -18,10 +26,11 @@ PAID_ROLES = frozenset({Role.PWLE, Role.LEE})
 
 
 def _does_paid_work(request: HttpRequest) -> bool:
-    """People with lived experience (PWLE or LEE): the roles that are paid for their work.
-    `current_roles` is read once and cached on the person for the request."""
-    person = getattr(request.user, "person", None)
-    return person is not None and bool(PAID_ROLES & person.current_roles)
+    """People with lived experience (PWLE or LEE): the roles that are paid for their work. Their
+    roles are kept in the session (coprod.doors.current_roles), so this costs no query."""
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(PAID_ROLES & current_roles(request))
 
 
 DOORS = AppDoors(

@@ -70,7 +70,7 @@ def test_portal_home_queries(client):
         lambda: NotificationFactory(person=user.person, status=NotificationStatus.HELD),
     )
 
-    assert count == 3
+    assert count == 2
 
 
 def test_portal_messages_queries(client):
@@ -81,7 +81,7 @@ def test_portal_messages_queries(client):
         client, "/portal/messages/", lambda: NotificationFactory(person=user.person)
     )
 
-    assert count == 3
+    assert count == 2
 
 
 def test_portal_consents_queries_with_consent_history(client):
@@ -94,7 +94,7 @@ def test_portal_consents_queries_with_consent_history(client):
 
     count = assert_queries_do_not_grow(client, "/portal/consents/", withdraw_and_give_again)
 
-    assert count == 4
+    assert count == 3
 
 
 def test_portal_my_information_queries(client):
@@ -105,8 +105,8 @@ def test_portal_my_information_queries(client):
         client, "/portal/my-information/", lambda: NotificationFactory(person=user.person)
     )
 
-    # The core's 10, the roles for the navigation (1), and recruitment's part (3).
-    assert count == 14
+    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3).
+    assert count == 13
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,18 @@ only by a method their eligibility allows, once; "Things to do" says what they c
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
 from coprod.enums import Role, StaffGroup
 from coprod.models import london_today
 from coprod.selectors import things_to_do_for_person
+from coprod.services.roles import grant_role
 from recruitment.enums import ClaimStatus, Eligibility, PaymentMethod
 from recruitment.models import ClaimEvent, HonorariumClaim
 from recruitment.services import method_refusal, record_engagement
@@ -83,8 +86,8 @@ def test_paid_work_queries_do_not_grow_with_rows(client, lee, rows):
         client, LIST, lambda: claim_in(ClaimStatus.SUBMITTED, person=lee.person), rows=rows
     )
 
-    # The login with its person, the person's roles (navigation), a page of engagements.
-    assert count == 3
+    # The login with its person, a page of engagements (the navigation's roles are in the session).
+    assert count == 2
 
 
 def test_claim_page_for_someone_elses_engagement_is_not_found(client, lee):
@@ -185,3 +188,33 @@ def test_thing_to_do_counts_work_to_claim_and_goes_when_claimed(client, lee):
     assert before == ["You can claim for 2 pieces of work"]
     assert between == ["You can claim for 1 piece of work"]
     assert after_none == []
+
+
+def test_the_link_follows_a_role_granted_or_ended_while_signed_in(client, time_machine):
+    """The navigation's roles are kept in the session (coprod.doors.current_roles) and read again
+    when a grant changes or the day does."""
+    time_machine.move_to(datetime(2026, 6, 15, 22, 30, tzinfo=UTC), tick=False)  # 23:30 in London
+    researcher = make_user(roles=[Role.RESEARCHER])
+    client.force_login(researcher)
+    home = reverse("portal:home")
+    assert f'href="{LIST}"' not in client.get(home).content.decode()
+
+    grant = grant_role(researcher.person, Role.PWLE, by=make_staff(StaffGroup.ENGAGEMENT))
+    assert f'href="{LIST}"' in client.get(home).content.decode()
+
+    grant.ends_on = london_today()
+    grant.save()  # as the admin's role inline saves it
+    assert f'href="{LIST}"' in client.get(home).content.decode()  # ends at the end of today
+    time_machine.move_to(datetime(2026, 6, 15, 23, 30, tzinfo=UTC), tick=False)  # the next day
+    page = client.get(home)
+    assert page.status_code == 200  # still signed in: an hour later
+    assert f'href="{LIST}"' not in page.content.decode()
+
+
+def test_the_navigation_reads_the_roles_once_per_session(client, lee):
+    client.get(reverse("portal:home"))
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(reverse("portal:home"))
+
+    assert not any("coprod_rolegrant" in query["sql"] for query in queries)
