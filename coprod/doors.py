@@ -49,6 +49,23 @@ DECLARATION = "DOORS"
 
 
 @dataclass(frozen=True)
+class UrlInclude:
+    """An app's pages: the URL module `module` mounted at `prefix`, which must lie under the
+    portal ("portal/...") or the staff pages ("staff/..."), so that the core's rules for those
+    areas (sign-in, MFA for staff, no caching) apply to them. Mounted by coprod/urls.py before
+    the core's own portal and staff pages."""
+
+    prefix: str
+    module: str
+
+    def __post_init__(self) -> None:
+        if not self.prefix.startswith(("portal/", "staff/")) or not self.prefix.endswith("/"):
+            raise ValueError(
+                f"An app's pages are mounted under portal/ or staff/, ending in /: {self.prefix!r}"
+            )
+
+
+@dataclass(frozen=True)
 class ThingToDo:
     """An item of the portal's "Things to do".
 
@@ -170,6 +187,7 @@ class PersonalData:
 
 @dataclass(frozen=True)
 class AppDoors:
+    urls: Sequence[UrlInclude] = ()
     things_to_do: Sequence[ThingToDo] = ()
     portal_links: Sequence[PortalLink] = ()
     staff_links: Sequence[StaffLink] = ()
@@ -201,6 +219,11 @@ def declarations() -> dict[str, AppDoors]:
     if not _loaded:
         load_declarations()
     return dict(_declared)
+
+
+def url_includes() -> list[UrlInclude]:
+    """Every app's URL includes, in INSTALLED_APPS order."""
+    return _all("urls")
 
 
 @contextmanager

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from coprod import doors
 from coprod.views import public
 
 # The admin signs in through allauth: the same rate limits, verification and MFA.
@@ -23,9 +24,8 @@ urlpatterns = [
     path("invitations/<str:token>/", public.accept_invitation_view, name="accept_invitation"),
     path("accounts/", include("allauth.urls")),
     path("admin/", admin.site.urls),
-    path("portal/paid-work/", include("recruitment.portal_urls")),
+    # Area apps' portal and staff pages, through their doors (coprod.doors.UrlInclude).
+    *(path(item.prefix, include(item.module)) for item in doors.url_includes()),
     path("portal/", include("coprod.portal_urls")),
-    # Area apps' staff pages (there is no door for URLs yet: one line per app).
-    path("staff/recruitment/", include("recruitment.urls")),
     path("staff/", include("coprod.staff_urls")),
 ]

@@ -13,6 +13,7 @@ from coprod.doors import (
     PortalLink,
     StaffLink,
     ThingToDo,
+    UrlInclude,
     current_roles,
 )
 from coprod.enums import Role
@@ -34,6 +35,10 @@ def _does_paid_work(request: HttpRequest) -> bool:
 
 
 DOORS = AppDoors(
+    urls=[
+        UrlInclude("portal/paid-work/", "recruitment.portal_urls"),
+        UrlInclude("staff/recruitment/", "recruitment.urls"),
+    ],
     things_to_do=[
         ThingToDo(
             key="claim_paid_work",

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import OuterRef
 from django.http import HttpResponse
-from django.urls import include, path
+from django.urls import include, path, reverse
 from django.views import View
 from django_celery_beat.models import PeriodicTask
 
@@ -331,3 +331,19 @@ def test_a_timed_out_post_keeps_its_draft_under_the_forms_canonical_path(client)
     assert list(FormDraft.objects.values_list("path", "data")) == [
         ("/apply/12/", {"why": ["Typed"]})
     ]
+
+
+# URLs ------------------------------------------------------------------------------------------
+
+
+def test_an_apps_pages_are_mounted_through_its_door():
+    mounted = [(item.prefix, item.module) for item in doors.url_includes()]
+
+    assert ("portal/paid-work/", "recruitment.portal_urls") in mounted
+    assert reverse("paid_work:list") == "/portal/paid-work/"
+
+
+@pytest.mark.parametrize("prefix", ["paid-work/", "admin/x/", "portal/no-slash", "/portal/x/"])
+def test_an_app_may_mount_pages_only_under_the_portal_or_the_staff_pages(prefix):
+    with pytest.raises(ValueError, match="portal/ or staff/"):
+        doors.UrlInclude(prefix, "recruitment.portal_urls")
