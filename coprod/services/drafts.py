@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 
+from coprod.markers import mark_changed, marker
 from coprod.models import FormDraft, User
+
+DRAFTS = "drafts"
 
 # Never kept in a draft: secrets and the CSRF token (matched as whole words of the field name, so
 # a "postcode" field is kept and a "password1" or "otp_code" field is not).
@@ -37,18 +38,14 @@ def save_draft(
         user=user, path=path, defaults={"data": kept}
     )
     # Tell the login's other sessions (another device still signed in) to look again.
-    cache.set(_marker_key(user.pk), secrets.token_hex(8), DRAFT_LIFETIME.total_seconds())
+    mark_changed(DRAFTS, user.pk, lasts=DRAFT_LIFETIME.total_seconds())
     return draft
 
 
-def _marker_key(user_id: int) -> str:
-    return f"coprod.drafts-saved:{user_id}"
-
-
 def drafts_marker(user_id: int) -> str | None:
-    """Changes each time a draft is saved for the login (kept in the shared cache): a session
-    that remembers its login's draft paths (coprod.doors) reads them again when it changes."""
-    return cache.get(_marker_key(user_id))
+    """Changes each time a draft is saved for the login (coprod.markers): a session that
+    remembers its login's draft paths (coprod.doors) reads them again when it changes."""
+    return marker(DRAFTS, user_id)
 
 
 def draft_paths_for(user: User) -> list[str]:

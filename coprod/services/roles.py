@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
@@ -14,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from coprod.audit import Actor, records_actor
 from coprod.enums import SELF_SIGNUP_ROLE, Role, RoleGrantSource
+from coprod.markers import mark_changed, marker
 from coprod.models import Person, RoleGrant, User, london_today
 
 
@@ -105,23 +104,15 @@ def promote_to_lee(
 
 
 # Pages keep a person's roles in the session for their navigation (coprod.doors.current_roles);
-# this marker, in the shared cache, changes whenever one of the person's grants is saved or
-# deleted (by a service, the admin or anything else that saves a RoleGrant), so that they read
-# them again.
-
-
-def _roles_marker_key(person_id: int) -> str:
-    return f"coprod.roles-changed:{person_id}"
+# this marker (coprod.markers) changes whenever one of the person's grants is saved or deleted
+# (by a service, the admin or anything else that saves a RoleGrant), so that they read them again.
+ROLES = "roles"
 
 
 def roles_marker(person_id: int) -> str | None:
-    return cache.get(_roles_marker_key(person_id))
+    return marker(ROLES, person_id)
 
 
 def note_roles_changed(sender: object, instance: RoleGrant, **kwargs: object) -> None:
     """Receiver of RoleGrant's post_save and post_delete (connected in CoprodConfig.ready)."""
-    key = _roles_marker_key(instance.person_id)
-    # Now, and again once the change is committed: a page that read the roles in between (the
-    # change not yet visible to it) then keeps an old marker and reads them once more.
-    transaction.on_commit(lambda: cache.set(key, secrets.token_hex(8), settings.SESSION_COOKIE_AGE))
-    cache.set(key, secrets.token_hex(8), settings.SESSION_COOKIE_AGE)
+    mark_changed(ROLES, instance.person_id, lasts=settings.SESSION_COOKIE_AGE)
