@@ -18,7 +18,18 @@ from coprod.doors import (
 )
 from coprod.enums import Role
 from recruitment import demo
-from recruitment.models import ClaimEvent, Engagement, HonorariumClaim, PaymentEligibility
+from recruitment.models import (
+    Application,
+    ApplicationEvent,
+    ApplicationScore,
+    ClaimEvent,
+    Engagement,
+    HonorariumClaim,
+    Onboarding,
+    Opportunity,
+    PaymentEligibility,
+    TrainingCompletion,
+)
 from recruitment.selectors import claimable_count, recruitment_personal_data
 from recruitment.services import erase_recruitment_records
 
@@ -83,7 +94,18 @@ DOORS = AppDoors(
     ],
     demo_data=DemoData(seed=demo.seed, after=("coprod",)),
     personal_data=PersonalData(
-        models=(Engagement, PaymentEligibility, HonorariumClaim, ClaimEvent),
+        models=(
+            Engagement,
+            PaymentEligibility,
+            HonorariumClaim,
+            ClaimEvent,
+            Application,
+            ApplicationEvent,
+            ApplicationScore,
+            Opportunity,
+            TrainingCompletion,
+            Onboarding,
+        ),
         export=recruitment_personal_data,
         erase=erase_recruitment_records,
         retained={
@@ -94,6 +116,10 @@ DOORS = AppDoors(
             "its title, source key and link to what it belonged to are removed.",
             ClaimEvent: "The history of a paid claim: states, dates and who acted (logins are "
             "emptied by the core); every note blanked.",
+            Opportunity: "Opportunities are public work, not personal data: the member of "
+            "staff who created one is only a login, emptied by the core.",
+            ApplicationScore: "Scores belong to the application they score, and go with it; "
+            "a scorer's login is emptied by the core.",
         },
     ),
 )

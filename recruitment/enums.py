@@ -67,3 +67,119 @@ OPEN_CLAIM_STATES = frozenset(
 )
 # Claims counted in a person's total for the year: everything not withdrawn.
 COUNTED_CLAIM_STATES = OPEN_CLAIM_STATES | {ClaimStatus.PAID}
+
+
+# Opportunities and applications ---------------------------------------------------------------
+
+
+class OpportunityStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+    FILLED = "filled", _("Filled")
+
+
+class RoleSought(models.TextChoices):
+    """Who an opportunity is for: the two paid roles of the role model (coprod.enums.Role)."""
+
+    PWLE = "pwle", _("People with lived experience")
+    LEE = "lee", _("Lived experience experts")
+
+
+class PayBasis(models.TextChoices):
+    HOUR = "hour", _("per hour")
+    DAY = "day", _("per day")
+    SESSION = "session", _("per session")
+
+
+class WorkMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    REMOTE = "remote", _("Online")
+    HYBRID = "hybrid", _("In person or online")
+
+
+class ApplicationStatus(models.TextChoices):
+    DRAFT = "draft", _("Not sent yet")
+    SUBMITTED = "submitted", _("Sent")
+    SHORTLISTED = "shortlisted", _("Shortlisted")
+    CONVERSATION = "conversation", _("Invited to a conversation")
+    OFFERED = "offered", _("Offered a place")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    UNSUCCESSFUL = "unsuccessful", _("Not selected this time")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Where selection can go from each state (staff move forward; the person accepts, declines or
+# withdraws). The ending states are the ones that send the person a message with feedback.
+APPLICATION_TRANSITIONS: dict[str, frozenset[str]] = {
+    ApplicationStatus.DRAFT: frozenset({ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN}),
+    ApplicationStatus.SUBMITTED: frozenset(
+        {
+            ApplicationStatus.SHORTLISTED,
+            ApplicationStatus.UNSUCCESSFUL,
+            ApplicationStatus.WITHDRAWN,
+        }
+    ),
+    ApplicationStatus.SHORTLISTED: frozenset(
+        {
+            ApplicationStatus.CONVERSATION,
+            ApplicationStatus.OFFERED,
+            ApplicationStatus.UNSUCCESSFUL,
+            ApplicationStatus.WITHDRAWN,
+        }
+    ),
+    ApplicationStatus.CONVERSATION: frozenset(
+        {ApplicationStatus.OFFERED, ApplicationStatus.UNSUCCESSFUL, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.OFFERED: frozenset(
+        {ApplicationStatus.ACCEPTED, ApplicationStatus.DECLINED, ApplicationStatus.WITHDRAWN}
+    ),
+    ApplicationStatus.ACCEPTED: frozenset(),
+    ApplicationStatus.DECLINED: frozenset(),
+    ApplicationStatus.UNSUCCESSFUL: frozenset(),
+    ApplicationStatus.WITHDRAWN: frozenset(),
+}
+FINAL_APPLICATION_STATES = frozenset(
+    {
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.DECLINED,
+        ApplicationStatus.UNSUCCESSFUL,
+        ApplicationStatus.WITHDRAWN,
+    }
+)
+# Applications staff work on (the pipeline).
+IN_SELECTION_STATES = frozenset(
+    {
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.CONVERSATION,
+        ApplicationStatus.OFFERED,
+    }
+)
+
+
+class ApplicationRoute(models.TextChoices):
+    SELF = "self", _("Applied themselves")
+    REFERRAL = "referral", _("Referred by a practitioner")
+
+
+# Onboarding and training ----------------------------------------------------------------------
+
+
+class OnboardingStep(models.TextChoices):
+    AGREEMENT_SIGNED = "agreement_signed", _("Agreement signed")
+    PAYMENT_PREFERENCE_SET = "payment_preference_set", _("How you want to be paid is set")
+    ACCESS_NEEDS_CONFIRMED = "access_needs_confirmed", _("Access and support needs confirmed")
+
+
+# Reminders ------------------------------------------------------------------------------------
+
+
+class ReminderKind(models.TextChoices):
+    CLAIM_NOT_MADE = "claim_not_made", _("Work done, no claim after 3 days")
+    APPROVAL_WAITING = "approval_waiting", _("Claims waiting for approval")
+    PAYMENT_DUE_SOON = "payment_due_soon", _("Approved claims due to be paid in 3 days")
+    PAYMENT_LATE = "payment_late", _("Approved claims paid late")
+    APPLICATION_UNSENT = "application_unsent", _("Application not sent, closing in 3 days")
+    ELIGIBILITY_REVIEW = "eligibility_review", _("Payment eligibility due for review")

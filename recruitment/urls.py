@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recruitment import views
+from recruitment.views import paid_work as views
 
 app_name = "recruitment"
 

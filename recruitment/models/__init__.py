@@ -1,0 +1,46 @@
+"""Recruitment's models: engagements and honoraria, opportunities and applications, training and
+onboarding, reminders sent."""
+
+from recruitment.models.honoraria import (
+    PENNY,
+    ZERO,
+    ClaimEvent,
+    Engagement,
+    HonorariumClaim,
+    PaymentEligibility,
+    Rate,
+    hours_field,
+    money_field,
+    to_pennies,
+)
+from recruitment.models.opportunities import (
+    Application,
+    ApplicationEvent,
+    ApplicationScore,
+    Opportunity,
+    SelectionCriterion,
+)
+from recruitment.models.reminders import Reminder
+from recruitment.models.training import Onboarding, TrainingCompletion, TrainingModule
+
+__all__ = [
+    "PENNY",
+    "ZERO",
+    "Application",
+    "ApplicationEvent",
+    "ApplicationScore",
+    "ClaimEvent",
+    "Engagement",
+    "HonorariumClaim",
+    "Onboarding",
+    "Opportunity",
+    "PaymentEligibility",
+    "Rate",
+    "Reminder",
+    "SelectionCriterion",
+    "TrainingCompletion",
+    "TrainingModule",
+    "hours_field",
+    "money_field",
+    "to_pennies",
+]

@@ -1,0 +1,37 @@
+"""Reminders sent: one row per reminder per thing per occasion."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from recruitment.enums import ReminderKind
+
+
+class Reminder(models.Model):
+    """ "This reminder, about this thing, on this occasion, has been queued." The unique
+    constraint makes a sweep that runs twice (or dies half way and runs again) queue each
+    reminder once: the row and its outbox message are saved in one transaction.
+
+    `object_id` is the claim, engagement, application or eligibility the reminder is about (its
+    kind says which); `occasion` names the round (a date for a digest, "late" or "due-soon" for
+    a claim)."""
+
+    kind = models.CharField(max_length=30, choices=ReminderKind.choices)
+    object_id = models.PositiveBigIntegerField()
+    occasion = models.CharField(max_length=40, default="")
+    notification = models.ForeignKey(
+        "coprod.Notification", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "occasion"], name="reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} {self.occasion}"

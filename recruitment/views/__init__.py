@@ -1,0 +1,1 @@
+"""Pages for recruitment, one module per area."""
