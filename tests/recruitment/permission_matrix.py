@@ -19,6 +19,7 @@ from tests.matrix import (
     signed_in,
     staff_page,
 )
+from tests.recruitment import matrix_applications, matrix_claims, matrix_selection
 
 
 def approved_claims(visit: Visit) -> dict[str, Any]:
@@ -65,24 +66,37 @@ NOT_THEIRS = {
     **dict.fromkeys(STAFF_GROUPS, 404),
 }
 
+HONORARIA = {
+    "recruitment:payments_csv": Entry(
+        staff_page(group="staff_finance", allowed=200), build=approved_claims
+    ),
+    "paid_work:list": Entry(signed_in(200), build=paid_work),
+    "paid_work:claim": [
+        Entry(signed_in(200), build=own_engagement, case="the visitor's own"),
+        Entry(NOT_THEIRS, build=someone_elses_engagement, case="someone else's"),
+        Entry(
+            NOT_THEIRS,
+            build=someone_elses_engagement,
+            case="someone else's, sent",
+            method="post",
+            data={"method": "declined", "expenses": "99"},
+            snapshot=claim_state,
+            never_changes=True,
+        ),
+    ],
+}
+
+# Each area of the app keeps its entries (and any visitors of its own) in its own module.
 MATRIX = Matrix(
     entries={
-        "recruitment:payments_csv": Entry(
-            staff_page(group="staff_finance", allowed=200), build=approved_claims
-        ),
-        "paid_work:list": Entry(signed_in(200), build=paid_work),
-        "paid_work:claim": [
-            Entry(signed_in(200), build=own_engagement, case="the visitor's own"),
-            Entry(NOT_THEIRS, build=someone_elses_engagement, case="someone else's"),
-            Entry(
-                NOT_THEIRS,
-                build=someone_elses_engagement,
-                case="someone else's, sent",
-                method="post",
-                data={"method": "declined", "expenses": "99"},
-                snapshot=claim_state,
-                never_changes=True,
-            ),
-        ],
-    }
+        **HONORARIA,
+        **matrix_applications.ENTRIES,
+        **matrix_selection.ENTRIES,
+        **matrix_claims.ENTRIES,
+    },
+    visitors={
+        **matrix_applications.VISITORS,
+        **matrix_selection.VISITORS,
+        **matrix_claims.VISITORS,
+    },
 )
