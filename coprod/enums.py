@@ -87,6 +87,9 @@ class NotificationCategory(models.TextChoices):
     # Sign-in, verification, password and security notices: sent at once, never held, neutral.
     ACCOUNT = "account", _("Account and security")
     GENERAL = "general", _("General")
+    # Work messages to staff (digests of what waits for them): to the login's sign-in address,
+    # at once, neutral; the participants' safe-contact rules do not apply to staff.
+    STAFF = "staff", _("Staff work")
 
 
 class HoldReason(models.TextChoices):
@@ -107,6 +110,7 @@ class HoldReason(models.TextChoices):
             "supports them"
         ),
     )
+    NOT_STAFF = "not_staff", _("A staff message to a login that is no longer active staff")
 
 
 class InvitationStatus(models.TextChoices):

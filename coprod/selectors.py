@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -135,14 +135,28 @@ def current_consent_texts() -> dict[str, ConsentText]:
     return latest
 
 
-def has_consent(person: Person, purpose: ConsentPurpose | str) -> bool:
+def _consents_in_force(purpose: ConsentPurpose | str) -> QuerySet[ConsentRecord]:
     """Consent counts only for the current version of its text, and only until withdrawn."""
     return ConsentRecord.objects.filter(
-        person=person,
         purpose=purpose,
         withdrawn_at__isnull=True,
         text=Subquery(_texts_newest_first(purpose).values("pk")[:1]),
-    ).exists()
+    )
+
+
+def has_consent(person: Person, purpose: ConsentPurpose | str) -> bool:
+    """Consent counts only for the current version of its text, and only until withdrawn."""
+    return _consents_in_force(purpose).filter(person=person).exists()
+
+
+def people_with_consent(person_ids: Iterable[int], purpose: ConsentPurpose | str) -> set[int]:
+    """Which of these people have consent in force for `purpose` (the rule of `has_consent`),
+    in one query whatever their number: for the outbox's batched door."""
+    return set(
+        _consents_in_force(purpose)
+        .filter(person_id__in=list(person_ids))
+        .values_list("person_id", flat=True)
+    )
 
 
 @dataclass(frozen=True)

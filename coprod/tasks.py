@@ -16,6 +16,11 @@ def deliver_notification(*, notification_id: int) -> str:
     return notifications.deliver_notification(notification_id)
 
 
+@shared_task(base=SystemTask, name="coprod.core.deliver_notifications")
+def deliver_notifications(*, notification_ids: list[int]) -> int:
+    return notifications.deliver_notifications(notification_ids)
+
+
 @shared_task(base=SystemTask, name="coprod.core.dispatch_due_notifications")
 def dispatch_due_notifications() -> int:
     return notifications.dispatch_due_notifications()

@@ -8,7 +8,9 @@ from django.utils.translation import ngettext
 
 from coprod.doors import (
     AppDoors,
+    Crontab,
     DemoData,
+    Periodic,
     PersonalData,
     PortalLink,
     StaffLink,
@@ -122,4 +124,40 @@ DOORS = AppDoors(
             "a scorer's login is emptied by the core.",
         },
     ),
+    # Reminders (recruitment.services.reminders), London time. Each sweep sends a reminder once
+    # however often it runs, so hourly runs only make a missed run harmless. People's reminders
+    # during the day (the outbox also keeps to each person's safe times); staff digests on
+    # working days, the first run that finds something sending the day's digest.
+    periodic_tasks=[
+        Periodic(
+            "Remind people to claim for work done",
+            "coprod.recruitment.remind_unclaimed_work",
+            crontab=Crontab(minute="10", hour="9-18"),
+        ),
+        Periodic(
+            "Remind applicants of applications not sent",
+            "coprod.recruitment.remind_unsent_applications",
+            crontab=Crontab(minute="20", hour="9-18"),
+        ),
+        Periodic(
+            "Tell the engagement team about claims waiting for approval",
+            "coprod.recruitment.remind_claims_waiting_for_approval",
+            crontab=Crontab(minute="40", hour="8-16", day_of_week="1-5"),
+        ),
+        Periodic(
+            "Tell finance about claims due to be paid",
+            "coprod.recruitment.remind_payments_due_soon",
+            crontab=Crontab(minute="45", hour="8-16", day_of_week="1-5"),
+        ),
+        Periodic(
+            "Tell finance about claims paid late",
+            "coprod.recruitment.remind_late_payments",
+            crontab=Crontab(minute="50", hour="8-16", day_of_week="1-5"),
+        ),
+        Periodic(
+            "Tell the engagement team about eligibility reviews due",
+            "coprod.recruitment.remind_eligibility_reviews",
+            crontab=Crontab(minute="55", hour="8-16", day_of_week="1-5"),
+        ),
+    ],
 )

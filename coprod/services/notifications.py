@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 from email.utils import parseaddr
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -42,7 +43,7 @@ from coprod.enums import (
     SafeTime,
 )
 from coprod.models import Notification, Person, SafeContactPreferences, User
-from coprod.selectors import has_consent, logins_with_address
+from coprod.selectors import has_consent, logins_with_address, people_with_consent
 
 logger = logging.getLogger(__name__)
 
@@ -122,15 +123,44 @@ def next_safe_moment(moment: datetime, safe_times: list[str]) -> datetime:
     return moment
 
 
-def decide_delivery(person: Person, *, now: datetime) -> Decision:
-    """Apply the person's status, consent and safe-contact preferences to a general message."""
+class DeliveryFacts(Protocol):
+    """What the delivery rule needs to know about a person beyond their row: whether they have
+    consented to be contacted, their safe-contact preferences (with their support worker), and
+    whether a support worker may carry messages today. `decide_delivery` asks the database for
+    one person (`_QueriedFacts`); `queue_notifications` reads them for everyone at once
+    (`_BatchFacts`). Both feed the same rule, `_decide`."""
+
+    def has_contact_consent(self, person: Person) -> bool: ...
+
+    def preferences(self, person: Person) -> SafeContactPreferences | None: ...
+
+    def is_available_support_worker(self, worker: Person, *, today: date) -> bool: ...
+
+
+class _QueriedFacts:
+    """The facts for one person, each read when the rule needs it (so a paused person costs no
+    consent or preferences query)."""
+
+    def has_contact_consent(self, person: Person) -> bool:
+        return has_consent(person, "contact")
+
+    def preferences(self, person: Person) -> SafeContactPreferences | None:
+        return SafeContactPreferences.objects.filter(person=person).first()
+
+    def is_available_support_worker(self, worker: Person, *, today: date) -> bool:
+        return Person.objects.support_workers(on=today).filter(pk=worker.pk).exists()
+
+
+def _decide(person: Person, facts: DeliveryFacts, *, now: datetime) -> Decision:
+    """The one rule for a general message: the person's status, consent and safe-contact
+    preferences decide whether it may go now, where, in which wording and from when."""
     if person.status == PersonStatus.PAUSED:
         return Decision(hold_reason=HoldReason.PAUSED)
     if person.status == PersonStatus.WITHDRAWN:
         return Decision(hold_reason=HoldReason.WITHDRAWN)
-    if not has_consent(person, "contact"):
+    if not facts.has_contact_consent(person):
         return Decision(hold_reason=HoldReason.NO_CONTACT_CONSENT)
-    prefs = SafeContactPreferences.objects.filter(person=person).first()
+    prefs = facts.preferences(person)
     if prefs is None:
         return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)
     if prefs.reconfirmation_overdue(timezone.localdate(now)):
@@ -147,8 +177,7 @@ def decide_delivery(person: Person, *, now: datetime) -> Decision:
     if prefs.allows(ContactChannel.SUPPORT_WORKER) and worker is not None:
         # Checked again for every message: the worker may have stopped being a practitioner, or
         # paused, since they were chosen. Staff then find out who supports the person now.
-        workers = Person.objects.support_workers(on=timezone.localdate(now))
-        if not workers.filter(pk=worker.pk).exists():
+        if not facts.is_available_support_worker(worker, today=timezone.localdate(now)):
             return Decision(hold_reason=HoldReason.SUPPORT_WORKER_UNAVAILABLE)
         if contact_address(worker):
             return Decision(
@@ -157,6 +186,23 @@ def decide_delivery(person: Person, *, now: datetime) -> Decision:
     if prefs.allows(ContactChannel.EMAIL):
         return Decision(hold_reason=HoldReason.NO_ADDRESS)
     return Decision(hold_reason=HoldReason.NO_SAFE_CHANNEL)
+
+
+def decide_delivery(person: Person, *, now: datetime) -> Decision:
+    """Apply the person's status, consent and safe-contact preferences to a general message."""
+    return _decide(person, _QueriedFacts(), now=now)
+
+
+def decide_staff_delivery(person: Person, *, now: datetime) -> Decision:
+    """Where a staff work message goes: the sign-in address of the person's login, at once, in
+    neutral wording, while the login is active staff. None of the participant rules apply: a
+    member of staff gave no safe-contact consent, and their work messages carry counts and
+    links, never anything about a person. A login that is no longer active staff gets nothing:
+    the message is held (staff see it among the messages not sent)."""
+    login = person.login
+    if login is None or not login.is_active or not login.is_staff or not login.email:
+        return Decision(hold_reason=HoldReason.NOT_STAFF)
+    return Decision(address=login.email, variant=MessageDetail.NEUTRAL, send_after=now)
 
 
 def render_text(template_name: str, context: dict[str, Any]) -> str:
@@ -212,6 +258,120 @@ def queue_notification(
     return notification
 
 
+class _BatchFacts:
+    """The facts for many people, read in a fixed number of queries: their rows come with their
+    login, preferences and support worker (`queue_notifications` loads them so); consent and the
+    support workers available today are read here, one query each."""
+
+    def __init__(self, people: Iterable[Person], *, now: datetime) -> None:
+        people = list(people)
+        self._consenting = people_with_consent((person.pk for person in people), "contact")
+        workers = {
+            prefs.support_worker_id
+            for prefs in (self.preferences(person) for person in people)
+            if prefs is not None and prefs.support_worker_id is not None
+        }
+        self._available_workers = set(
+            Person.objects.support_workers(on=timezone.localdate(now))
+            .filter(pk__in=workers)
+            .values_list("pk", flat=True)
+        )
+
+    def has_contact_consent(self, person: Person) -> bool:
+        return person.pk in self._consenting
+
+    def preferences(self, person: Person) -> SafeContactPreferences | None:
+        try:
+            return person.safe_contact
+        except SafeContactPreferences.DoesNotExist:
+            return None
+
+    def is_available_support_worker(self, worker: Person, *, today: date) -> bool:
+        return worker.pk in self._available_workers
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One message for `queue_notifications`: to the person `person_id`, rendered from
+    `templates/emails/<kind>/` with `context`, idempotent by `key`. `category` is GENERAL (the
+    participant rules apply) or STAFF (a staff work message: `decide_staff_delivery`)."""
+
+    person_id: int
+    kind: str
+    key: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    category: str = NotificationCategory.GENERAL
+
+
+QUEUEABLE_CATEGORIES = frozenset({NotificationCategory.GENERAL, NotificationCategory.STAFF})
+
+
+def queue_notifications(items: Sequence[Outgoing]) -> list[Notification]:
+    """Queue many messages at once, in a fixed number of queries whatever their number (for
+    periodic sweeps): the same decisions as `queue_notification`, message by message (the one
+    rule, `_decide`), with everyone's status, login, consent and preferences read together.
+
+    Idempotent by key: a key already in the outbox is skipped. Call it inside the transaction
+    that records why the messages are sent (a sweep's Reminder rows), so that both are saved or
+    neither; two calls racing with the same key fail at the unique key, and that transaction
+    with them.
+
+    Side effects: saves the new Notifications (held at once where the rules say so); after
+    commit, enqueues ONE task that delivers those due now (`deliver_notifications`), not one
+    per message. Returns the Notifications created."""
+    keys = [item.key for item in items]
+    if len(set(keys)) != len(keys):
+        raise ValueError("Each message needs its own idempotency key.")
+    if any(item.category not in QUEUEABLE_CATEGORIES for item in items):
+        raise ValueError("Account emails go through queue_account_email.")
+    if not items:
+        return []
+    existing = set(
+        Notification.objects.filter(idempotency_key__in=keys)
+        .order_by()
+        .values_list("idempotency_key", flat=True)
+    )
+    items = [item for item in items if item.key not in existing]
+    if not items:
+        return []
+    now = timezone.now()
+    people = (
+        Person.objects.select_related("user", "safe_contact__support_worker__user")
+        .order_by()
+        .in_bulk({item.person_id for item in items})
+    )
+    general = [
+        people[item.person_id] for item in items if item.category == NotificationCategory.GENERAL
+    ]
+    facts = _BatchFacts(general, now=now)
+    notifications = []
+    for item in items:
+        person = people[item.person_id]
+        if item.category == NotificationCategory.STAFF:
+            decision = decide_staff_delivery(person, now=now)
+        else:
+            decision = _decide(person, facts, now=now)
+        context = {"display_name": person.display_name, **item.context}
+        notifications.append(
+            Notification(
+                idempotency_key=item.key,
+                kind=item.kind,
+                category=item.category,
+                person=person,
+                content=render_variants(item.kind, context),
+                status=NotificationStatus.HELD
+                if decision.hold_reason
+                else NotificationStatus.QUEUED,
+                hold_reason=decision.hold_reason,
+                send_after=decision.send_after or now,
+            )
+        )
+    with transaction.atomic():
+        created = Notification.objects.bulk_create(notifications)
+    _enqueue_many(created)
+    return created
+
+
 def queue_account_email(
     *, email: str, kind: str, subject: str, body: str, person: Person | None = None
 ) -> Notification:
@@ -260,6 +420,50 @@ def _enqueue_if_due(notification: Notification) -> None:
     transaction.on_commit(enqueue)
 
 
+def _enqueue_many(notifications: Sequence[Notification]) -> None:
+    """After commit, one task delivers every message of the batch that is due now (the others
+    wait in the database for the dispatcher): one broker call, not one per message."""
+    now = timezone.now()
+    due = [
+        notification.pk
+        for notification in notifications
+        if notification.status == NotificationStatus.QUEUED and notification.send_after <= now
+    ]
+    if not due:
+        return
+    from coprod.tasks import deliver_notifications as deliver_task
+
+    def enqueue() -> None:
+        try:
+            deliver_task.delay(notification_ids=due)
+        except Exception:
+            # The rows are saved and queued; the periodic dispatcher will deliver them.
+            logger.warning(
+                "Could not enqueue %s notifications; the dispatcher will send them", len(due)
+            )
+
+    transaction.on_commit(enqueue)
+
+
+def deliver_notifications(notification_ids: Sequence[int], *, now: datetime | None = None) -> int:
+    """Deliver these messages one by one (`deliver_notification`: each claimed, checked and sent
+    once), until DISPATCH_TIME_BUDGET is used; the rest stay queued for the dispatcher.
+
+    Side effects: as `deliver_notification`, for each. Returns how many were sent."""
+    started = timezone.now()
+    sent = 0
+    for done, pk in enumerate(notification_ids):
+        if timezone.now() - started >= DISPATCH_TIME_BUDGET:
+            logger.warning(
+                "Delivery used its time budget after %s messages; %s wait for the dispatcher",
+                done,
+                len(notification_ids) - done,
+            )
+            break
+        sent += deliver_notification(pk, now=now) == NotificationStatus.SENT
+    return sent
+
+
 def deliver_notification(notification_id: int, *, now: datetime | None = None) -> str:
     """Send one queued message if it is due and still allowed; idempotent.
 
@@ -291,6 +495,8 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
     if notification.category == NotificationCategory.ACCOUNT:
         content = notification.content[MessageDetail.NEUTRAL]
         decision = Decision(address=content["to"], variant=MessageDetail.NEUTRAL)
+    elif notification.category == NotificationCategory.STAFF:
+        decision = decide_staff_delivery(notification.person, now=now)
     else:
         decision = decide_delivery(notification.person, now=now)
     # Holding or waiting for a safe time is not an attempt to send: give the claim's attempt back,
@@ -477,7 +683,9 @@ def release_held_notifications(person: Person) -> int:
     Side effects: saves the released Notifications as queued; enqueues their delivery after
     commit. Returns how many were released."""
     now = timezone.now()
-    held = Notification.objects.filter(person=person, status=NotificationStatus.HELD)
+    held = Notification.objects.filter(
+        person=person, category=NotificationCategory.GENERAL, status=NotificationStatus.HELD
+    )
     # Ids only: the released messages' (encrypted) content is not needed here.
     held_ids = list(held.values_list("pk", flat=True))
     if not held_ids:

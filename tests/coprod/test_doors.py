@@ -210,7 +210,9 @@ def test_sync_creates_the_declared_tasks_and_running_it_again_changes_nothing():
 
     sync()
 
-    assert first == {
+    # The core's own; each app's are pinned in its own tests.
+    core = {name: row for name, row in first.items() if row[0].startswith("coprod.core.")}
+    assert core == {
         "Send due messages": ("coprod.core.dispatch_due_notifications", True, "every minute"),
         "Delete stale form drafts": (
             "coprod.core.delete_stale_drafts",
