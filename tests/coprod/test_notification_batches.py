@@ -1,7 +1,7 @@
 """The outbox's batched door (queue_notifications): the same decisions as queue_notification,
 in a fixed number of queries, with one delivery task per batch; and staff work messages."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -10,10 +10,12 @@ from coprod import tasks
 from coprod.enums import HoldReason, NotificationCategory, NotificationStatus, PersonStatus
 from coprod.models import Notification
 from coprod.selectors import messages_for_person
+from coprod.services import notifications
 from coprod.services.notifications import (
     Outgoing,
     decide_delivery,
     deliver_notification,
+    deliver_notifications,
     queue_notifications,
     release_held_notifications,
 )
@@ -237,6 +239,29 @@ def test_queue_notifications_delivers_after_commit(django_capture_on_commit_call
 
     assert sorted(m.to[0] for m in mailoutbox) == ["n0@example.org", "n1@example.org"]
     assert set(Notification.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_delivering_a_batch_stops_when_its_time_budget_is_used(monkeypatch, mailoutbox):
+    people = [make_reachable_person(email=f"n{n}@example.org") for n in range(2)]
+    created = queue_notifications([outgoing(p, key=f"b:{n}") for n, p in enumerate(people)])
+    monkeypatch.setattr(notifications, "DISPATCH_TIME_BUDGET", timedelta(0))
+
+    sent_count = deliver_notifications([n.pk for n in created])
+
+    assert (sent_count, mailoutbox) == (0, [])
+    assert set(Notification.objects.values_list("status", flat=True)) == {"queued"}
+
+
+def test_delivering_a_batch_sends_each_once(mailoutbox):
+    people = [make_reachable_person(email=f"n{n}@example.org") for n in range(2)]
+    created = queue_notifications([outgoing(p, key=f"b:{n}") for n, p in enumerate(people)])
+    ids = [n.pk for n in created]
+
+    deliver_notifications(ids)
+    deliver_notifications(ids)
+
+    assert sorted(m.to[0] for m in mailoutbox) == ["n0@example.org", "n1@example.org"]
+    assert list(Notification.objects.values_list("status", "attempts")) == [("sent", 1)] * 2
 
 
 # Staff work messages ----------------------------------------------------------------------------

@@ -556,7 +556,7 @@ def test_every_reminder_sweep_is_a_declared_periodic_task_of_a_registered_task()
     assert declared <= set(celery_app.tasks)
 
 
-def test_reminder_task_runs_its_sweep_as_the_task(django_capture_on_commit_callbacks, mailoutbox):
+def test_reminder_task_runs_its_sweep(django_capture_on_commit_callbacks, mailoutbox):
     from recruitment.tasks import remind_unclaimed_work as task
 
     draft_claim(claimant(email="sam@example.org"))
