@@ -457,6 +457,19 @@ def test_finance_hears_of_each_claim_due_soon_then_again_when_late(
     ]
 
 
+def test_claim_approved_after_its_pay_by_date_is_only_reminded_as_late(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    make_staff(StaffGroup.FINANCE, email="finance@example.org")
+    approved_claim(pay_by=TODAY - timedelta(days=1))
+
+    due_soon = run(remind_payments_due_soon, django_capture_on_commit_callbacks)
+    late = run(remind_late_payments, django_capture_on_commit_callbacks)
+
+    assert (due_soon, late) == (0, 1)
+    assert [m.subject for m in mailoutbox] == ["Claims paid late"]
+
+
 def test_claim_due_after_the_days_digest_waits_for_the_next_one(
     django_capture_on_commit_callbacks, mailoutbox, time_machine
 ):
