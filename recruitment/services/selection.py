@@ -79,13 +79,23 @@ def audit_change(obj: models.Model, changes: Mapping[str, tuple[Any, Any]]) -> L
 # Opportunities -------------------------------------------------------------------------------
 
 
+def _check_publishable(opportunity: Opportunity) -> None:
+    if opportunity.closes_at <= timezone.now():
+        raise ValidationError(_("Set a closing date in the future before publishing."))
+    if not opportunity.criteria.exists():
+        raise ValidationError(
+            _("Add at least one selection criterion (what you look for) before publishing.")
+        )
+
+
 @records_actor
 @transaction.atomic
 def move_opportunity(
     opportunity: Opportunity, to: OpportunityStatus | str, *, by: Actor
 ) -> Opportunity:
     """The one transition service for an opportunity's status (enums.OPPORTUNITY_TRANSITIONS);
-    `publish_opportunity`, `close_opportunity` and `mark_opportunity_filled` call it.
+    `publish_opportunity`, `close_opportunity` and `mark_opportunity_filled` call it. Opening
+    needs a closing date in the future and at least one selection criterion.
 
     Side effects: saves the opportunity's status (and `published_at` when it opens) on the row
     locked against a second change at once; writes an audit row of the change."""
@@ -97,10 +107,11 @@ def move_opportunity(
             _("This is not possible: the opportunity is “%(status)s”.")
             % {"status": locked.get_status_display()}
         )
+    if to == OpportunityStatus.OPEN:
+        _check_publishable(locked)
+        locked.published_at = timezone.now()
     before = locked.status
     locked.status = to
-    if to == OpportunityStatus.OPEN:
-        locked.published_at = timezone.now()
     locked.full_clean()
     locked.save(update_fields=["status", "published_at", "updated_at"])
     audit_change(locked, {"status": (before, to)})
@@ -114,12 +125,6 @@ def publish_opportunity(opportunity: Opportunity, *, by: Actor) -> Opportunity:
     in the future and at least one selection criterion (what applications are scored against).
 
     Side effects: those of `move_opportunity`."""
-    if opportunity.closes_at <= timezone.now():
-        raise ValidationError(_("Set a closing date in the future before publishing."))
-    if not opportunity.criteria.exists():
-        raise ValidationError(
-            _("Add at least one selection criterion (what you look for) before publishing.")
-        )
     return move_opportunity(opportunity, OpportunityStatus.OPEN, by=by)
 
 
