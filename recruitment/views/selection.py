@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.audit import log_restricted_view
+from coprod.models import Person
 from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, may_see_contact_details, require
 from recruitment.enums import ApplicationStatus
@@ -202,17 +203,22 @@ def _application_page(
     scores = scores_of(application)
     criteria = list(opportunity.criteria.all())
     mine = {score.criterion_id: score for score in scores if score.scorer_id == request.user.pk}
-    person = application.person
-    referrer = application.referred_by
+    # While names are hidden, the person and the referrer are not even read.
+    label = applicant_label(application.number)
+    referred_by = None
+    if not hidden:
+        label = application.person.display_name
+        if application.referred_by_id is not None:
+            referred_by = application.referred_by.display_name
     return render(
         request,
         "recruitment/selection/application.html",
         {
             "opportunity": opportunity,
             "application": application,
-            "label": applicant_label(application.number) if hidden else person.display_name,
+            "label": label,
             "hidden": hidden,
-            "referred_by": None if hidden or referrer is None else referrer.display_name,
+            "referred_by": referred_by,
             "shows_support": shows_support,
             "history": application_history(application),
             "scores": scores,
@@ -311,7 +317,7 @@ def ready_record(request: HttpRequest, pk: int) -> HttpResponse:
         module: TrainingModule = form.cleaned_data["module"]
         try:
             record_training_completion(
-                Application.objects.get(pk=row.application_id).person,
+                Person.objects.get(pk=row.person_id),
                 module,
                 by=request.user,
                 completed_on=form.cleaned_data["completed_on"],

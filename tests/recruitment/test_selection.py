@@ -386,3 +386,57 @@ def test_a_person_with_lived_experience_is_not_a_scorer():
         score_application(application, by=applicant, scores={criterion.pk: Score(4)})
 
     assert ApplicationScore.objects.count() == 0
+
+
+# The admin -----------------------------------------------------------------------------------
+
+
+def test_opportunity_written_in_the_admin_starts_as_a_draft_by_its_author(client, staff):
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/recruitment/opportunity/add/",
+        {
+            "title": "Panel on safe housing",
+            "summary": "Help us choose research.",
+            "role_sought": "lee",
+            "involves": "Reading and one meeting.",
+            "time_commitment": "6 hours",
+            "engagement_kind": "panel",
+            "pay_rate": "25.00",
+            "pay_basis": "hour",
+            "mode": "remote",
+            "access_support": "Data costs paid.",
+            "places": "2",
+            "closes_at_0": "2099-01-01",
+            "closes_at_1": "12:00:00",
+            "status": "open",  # not a field of the form: ignored
+            "criteria-TOTAL_FORMS": "1",
+            "criteria-INITIAL_FORMS": "0",
+            "criteria-0-name": "Knows housing",
+            "criteria-0-max_score": "4",
+            "criteria-0-order": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    opportunity = Opportunity.objects.get()
+    assert (opportunity.status, opportunity.created_by) == (OpportunityStatus.DRAFT, staff)
+    assert list(opportunity.criteria.values_list("name", flat=True)) == ["Knows housing"]
+
+
+def test_admin_publish_action_publishes_through_the_service_and_reports_refusals(client, staff):
+    ready = draft(title="Ready")
+    SelectionCriterionFactory(opportunity=ready)
+    not_ready = draft(title="No criteria")
+    client.force_login(staff)
+
+    response = client.post(
+        "/admin/recruitment/opportunity/",
+        {"action": "publish", "_selected_action": [ready.pk, not_ready.pk]},
+        follow=True,
+    )
+
+    statuses = dict(Opportunity.objects.values_list("title", "status"))
+    assert statuses == {"Ready": "open", "No criteria": "draft"}
+    assert "No criteria: Add at least one selection criterion" in response.content.decode()

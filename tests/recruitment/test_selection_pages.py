@@ -9,6 +9,7 @@ from datetime import timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from coprod.enums import Role, StaffGroup
@@ -436,3 +437,26 @@ def test_getting_started_page_queries_do_not_grow_with_training(client):
         )
 
     assert_queries_do_not_grow(client, "/portal/getting-started/", add_row)
+
+
+def test_support_needs_need_the_contact_details_permission_as_well(client):
+    """Least privilege: a member of staff who may select but not see contact, access and
+    safe-contact details (coprod.view_contact_details) sees the answers only."""
+    selector = make_staff()
+    selector.user_permissions.add(
+        Permission.objects.get(codename="manage_selection"),
+        Permission.objects.get(codename="view_opportunity"),
+    )
+    opportunity = OpportunityFactory()
+    application = with_support_needs(opportunity)
+    fixed(opportunity, application)
+    client.force_login(selector)
+
+    page = client.get(application_url(application)).content.decode()
+
+    assert "I care about fair work." in page
+    assert "Zeta" not in page
+    assert LogEntry.objects.get(action=LogEntry.Action.ACCESS).additional_data["fields"] == [
+        "what_they_bring",
+        "why_interested",
+    ]
