@@ -219,12 +219,24 @@ def invite_to_conversation(application: Application, *, by: Actor, reason: str) 
 
 
 @records_actor
+@transaction.atomic
 def offer_place(
     application: Application, *, by: Actor, reason: str, feedback: str = ""
 ) -> Application:
     """Shortlisted or after a conversation → offered a place (the person accepts or declines in
-    the portal). `feedback`, if given, is sent with the outcome message. Needs the shortlist
-    fixed when it is blind. Side effects: those of `move_application`."""
+    the portal), while places are left (offers waiting for an answer count as taken). `feedback`,
+    if given, is sent with the outcome message. Needs the shortlist fixed when it is blind.
+    Side effects: those of `move_application`."""
+    # Two offers made at once must not both take the last place: lock the opportunity first.
+    Opportunity.objects.select_for_update().only("pk").get(pk=application.opportunity_id)
+    taken = application.opportunity.applications.filter(
+        status__in=[ApplicationStatus.OFFERED, ApplicationStatus.ACCEPTED]
+    ).count()
+    if taken >= application.opportunity.places:
+        raise ValidationError(
+            _("Every place (%(places)s) is already offered or taken.")
+            % {"places": application.opportunity.places}
+        )
     return _decide(
         application, ApplicationStatus.OFFERED, by=by, reason=reason, feedback=feedback or None
     )

@@ -440,3 +440,14 @@ def test_admin_publish_action_publishes_through_the_service_and_reports_refusals
     statuses = dict(Opportunity.objects.values_list("title", "status"))
     assert statuses == {"Ready": "open", "No criteria": "draft"}
     assert "No criteria: Add at least one selection criterion" in response.content.decode()
+
+
+def test_no_more_offers_than_places(staff):
+    opportunity = OpportunityFactory(blind_shortlisting=False, places=1)
+    offer_place(shortlisted(opportunity, staff), by=staff, reason="Best fit")
+    second = shortlisted(opportunity, staff)
+
+    with pytest.raises(ValidationError, match=r"Every place \(1\) is already offered or taken"):
+        offer_place(second, by=staff, reason="Also good")
+
+    assert Application.objects.get(pk=second.pk).status == ApplicationStatus.SHORTLISTED

@@ -460,3 +460,17 @@ def test_support_needs_need_the_contact_details_permission_as_well(client):
         "what_they_bring",
         "why_interested",
     ]
+
+
+def test_pipeline_pages_keep_the_filter(client, staff, monkeypatch):
+    monkeypatch.setattr("recruitment.views.selection.PER_PAGE", 1)
+    opportunity = OpportunityFactory()
+    for _ in range(3):
+        ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+
+    response = client.get(pipeline_url(opportunity) + "?state=shortlisted&page=2")
+
+    page = response.content.decode()
+    assert [row.number for row in response.context["rows"]] == [2]
+    assert 'href="?state=shortlisted&amp;page=1"' in page
+    assert 'href="?state=shortlisted&amp;page=3"' in page
