@@ -474,3 +474,28 @@ def test_pipeline_pages_keep_the_filter(client, staff, monkeypatch):
     assert [row.number for row in response.context["rows"]] == [2]
     assert 'href="?state=shortlisted&amp;page=1"' in page
     assert 'href="?state=shortlisted&amp;page=3"' in page
+
+
+@pytest.mark.parametrize(
+    ("group", "links"),
+    [
+        (
+            StaffGroup.ENGAGEMENT,
+            [
+                "Opportunities and selection",
+                "Write or edit opportunities",
+                "Training modules",
+                "Training records",
+            ],
+        ),
+        (StaffGroup.FINANCE, []),
+        (StaffGroup.FUNDING, []),
+    ],
+)
+def test_staff_home_links_to_selection_pages_only_for_who_may_use_them(client, group, links):
+    client.force_login(make_staff(group))
+
+    sections = dict(client.get("/staff/").context["sections"])
+
+    shown = [link.label for link in sections.get("Opportunities, selection and training", [])]
+    assert shown == links
