@@ -50,4 +50,7 @@ PAGES = [
     Page("/staff/erasure/", "staff"),
     # The admin's biggest list.
     Page("/admin/coprod/person/", "staff"),
+    # Recruitment: the person's "Getting started", and the staff's opportunities list.
+    Page("/portal/getting-started/", "lee"),
+    Page("/staff/recruitment/opportunities/", "staff"),
 ]

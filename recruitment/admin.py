@@ -335,3 +335,102 @@ restrict_lookups(
     ["status", "advice_source", "staff_notes"],
     visible_to=lambda user: user.is_staff and user.has_perm("recruitment.view_paymenteligibility"),
 )
+
+
+# Opportunities and training (staff side of selection) -----------------------------------------
+# Imported here, beside their admins, so that the sections above stay as they were.
+from recruitment.models import (  # noqa: E402
+    Opportunity,
+    SelectionCriterion,
+    TrainingCompletion,
+    TrainingModule,
+)
+from recruitment.services.selection import (  # noqa: E402
+    close_opportunity,
+    mark_opportunity_filled,
+    publish_opportunity,
+)
+from recruitment.services.training import record_training_completion  # noqa: E402
+
+
+class SelectionCriterionInline(admin.TabularInline):
+    model = SelectionCriterion
+    extra = 1
+    fields = ["name", "guidance", "max_score", "order"]
+
+
+@admin.register(Opportunity)
+class OpportunityAdmin(ServiceAdmin):
+    """Written and edited here; its status changes only through the services (the actions
+    below, or the buttons on the staff selection page)."""
+
+    list_display = ["title", "role_sought", "status", "closes_at", "places"]
+    list_filter = ["status", "role_sought", "mode"]
+    search_fields = ["title"]
+    inlines = [SelectionCriterionInline]
+    filter_horizontal = ["required_modules"]
+    readonly_fields = ["status", "published_at", "shortlist_fixed_at"]
+    exclude = ["created_by"]
+    actions = ["publish", "close", "mark_filled"]
+
+    def save_model(self, request: HttpRequest, obj: Opportunity, form: Any, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description=_("Publish (open for applications)"), permissions=["change"])
+    def publish(self, request: HttpRequest, queryset: QuerySet[Opportunity]) -> None:
+        self.run_each(request, queryset, publish_opportunity)
+
+    @admin.action(description=_("Close (no more applications)"), permissions=["change"])
+    def close(self, request: HttpRequest, queryset: QuerySet[Opportunity]) -> None:
+        self.run_each(request, queryset, close_opportunity)
+
+    @admin.action(description=_("Mark as filled"), permissions=["change"])
+    def mark_filled(self, request: HttpRequest, queryset: QuerySet[Opportunity]) -> None:
+        self.run_each(request, queryset, mark_opportunity_filled)
+
+
+@admin.register(TrainingModule)
+class TrainingModuleAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
+    list_display = ["name", "hours", "active"]
+    list_filter = ["active"]
+    search_fields = ["name"]
+
+
+TRAINING_FIELDS = ["person", "module", "completed_on"]
+
+
+class TrainingCompletionForm(forms.ModelForm):
+    class Meta:
+        model = TrainingCompletion
+        fields = TRAINING_FIELDS
+
+    def clean_completed_on(self) -> Any:
+        completed_on = self.cleaned_data["completed_on"]
+        if completed_on > london_today():
+            raise ValidationError(_("The date the training was completed cannot be in the future."))
+        return completed_on
+
+
+@admin.register(TrainingCompletion)
+class TrainingCompletionAdmin(ServiceAdmin):
+    form = TrainingCompletionForm
+    list_display = ["module", "person", "completed_on", "recorded_by"]
+    list_select_related = ["module", "person", "recorded_by__person"]
+    list_filter = ["module", "completed_on"]
+    autocomplete_fields = ["person"]
+    fields = TRAINING_FIELDS
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Recorded once (record_training_completion); a mistake is corrected by a superuser.
+        return [] if obj is None else TRAINING_FIELDS
+
+    def save_model(
+        self, request: HttpRequest, obj: TrainingCompletion, form: Any, change: bool
+    ) -> None:
+        data = form.cleaned_data
+        saved = record_training_completion(
+            data["person"], data["module"], by=request.user, completed_on=data["completed_on"]
+        )
+        obj.pk = saved.pk

@@ -33,9 +33,11 @@ from recruitment.models import (
     TrainingCompletion,
 )
 from recruitment.selectors import claimable_count, recruitment_personal_data
+from recruitment.selectors.selection import onboarding_open
 from recruitment.services import erase_recruitment_records
 
 HONORARIA = _("Engagements and honoraria")
+SELECTION = _("Opportunities, selection and training")
 PAID_ROLES = frozenset({Role.PWLE, Role.LEE})
 
 
@@ -51,6 +53,8 @@ DOORS = AppDoors(
     urls=[
         UrlInclude("portal/paid-work/", "recruitment.portal_urls"),
         UrlInclude("staff/recruitment/", "recruitment.urls"),
+        UrlInclude("staff/recruitment/opportunities/", "recruitment.selection_urls"),
+        UrlInclude("portal/getting-started/", "recruitment.onboarding_urls"),
     ],
     things_to_do=[
         ThingToDo(
@@ -66,6 +70,13 @@ DOORS = AppDoors(
             ),
             url_name="paid_work:list",
             order=40,
+        ),
+        ThingToDo(
+            key="finish_onboarding",
+            count=onboarding_open,
+            text=lambda open_steps: _("Finish getting started: see what is left to do"),
+            url_name="onboarding:checklist",
+            order=30,
         ),
     ],
     portal_links=[
@@ -92,6 +103,34 @@ DOORS = AppDoors(
             ("recruitment.export_payments", "recruitment.view_bank_details"),
             HONORARIA,
             30,
+        ),
+        StaffLink(
+            _("Opportunities and selection"),
+            "selection:list",
+            ("recruitment.manage_selection",),
+            SELECTION,
+            10,
+        ),
+        StaffLink(
+            _("Write or edit opportunities"),
+            "admin:recruitment_opportunity_changelist",
+            ("recruitment.change_opportunity",),
+            SELECTION,
+            20,
+        ),
+        StaffLink(
+            _("Training modules"),
+            "admin:recruitment_trainingmodule_changelist",
+            ("recruitment.change_trainingmodule",),
+            SELECTION,
+            30,
+        ),
+        StaffLink(
+            _("Training records"),
+            "admin:recruitment_trainingcompletion_changelist",
+            ("recruitment.add_trainingcompletion",),
+            SELECTION,
+            40,
         ),
     ],
     demo_data=DemoData(seed=demo.seed, after=("coprod",)),

@@ -183,3 +183,39 @@ class ReminderKind(models.TextChoices):
     PAYMENT_LATE = "payment_late", _("Approved claims paid late")
     APPLICATION_UNSENT = "application_unsent", _("Application not sent, closing in 3 days")
     ELIGIBILITY_REVIEW = "eligibility_review", _("Payment eligibility due for review")
+
+
+# Opportunities: where each status can go (recruitment.services.selection moves them). ---------
+
+OPPORTUNITY_TRANSITIONS: dict[str, frozenset[str]] = {
+    OpportunityStatus.DRAFT: frozenset({OpportunityStatus.OPEN}),
+    OpportunityStatus.OPEN: frozenset({OpportunityStatus.CLOSED, OpportunityStatus.FILLED}),
+    OpportunityStatus.CLOSED: frozenset({OpportunityStatus.FILLED}),
+    OpportunityStatus.FILLED: frozenset(),
+}
+# The steps staff take on an application (the person accepts, declines or withdraws).
+STAFF_DECISIONS = frozenset(
+    {
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.CONVERSATION,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.UNSUCCESSFUL,
+    }
+)
+# While the shortlist is blind, staff can only shortlist or turn down: a conversation or an offer
+# means contacting the person, which needs their name.
+BLIND_DECISIONS = frozenset({ApplicationStatus.SHORTLISTED, ApplicationStatus.UNSUCCESSFUL})
+# Scores can be changed until the decision (an offer or an end).
+SCORABLE_STATES = frozenset(
+    {ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED, ApplicationStatus.CONVERSATION}
+)
+# Shortlisted or further: what "fix the shortlist" needs at least one of.
+SHORTLISTED_OR_FURTHER = frozenset(
+    {
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.CONVERSATION,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.ACCEPTED,
+        ApplicationStatus.DECLINED,
+    }
+)

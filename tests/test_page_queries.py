@@ -36,6 +36,10 @@ EXPECTED = {
     "/staff/messages/held/": 4,
     "/staff/erasure/": 4,
     "/admin/coprod/person/": 7,
+    # Their onboarding with how they want to be paid (1), their training (1).
+    "/portal/getting-started/": 3,
+    # A page of opportunities with their applications counted by state (1).
+    "/staff/recruitment/opportunities/": 4,
 }
 
 

@@ -48,3 +48,42 @@ __all__ = [
     "submit_claim",
     "withdraw_claim",
 ]
+
+# Selection (staff side), training and onboarding.
+from recruitment.services.selection import (
+    close_opportunity,
+    fix_shortlist,
+    invite_to_conversation,
+    mark_opportunity_filled,
+    mark_unsuccessful,
+    move_opportunity,
+    offer_place,
+    publish_opportunity,
+    score_application,
+    shortlist_application,
+    turn_down_remaining,
+)
+from recruitment.services.training import (
+    confirm_access_needs,
+    record_agreement_signed,
+    record_training_completion,
+    start_onboarding,
+)
+
+__all__ += [
+    "close_opportunity",
+    "confirm_access_needs",
+    "fix_shortlist",
+    "invite_to_conversation",
+    "mark_opportunity_filled",
+    "mark_unsuccessful",
+    "move_opportunity",
+    "offer_place",
+    "publish_opportunity",
+    "record_agreement_signed",
+    "record_training_completion",
+    "score_application",
+    "shortlist_application",
+    "start_onboarding",
+    "turn_down_remaining",
+]

@@ -132,3 +132,32 @@ def test_pending_erasure_request_page_accessible(member_tab: Tab, member) -> Non
 
     assert member_tab.page.get_by_role("button", name="Cancel my request").is_visible()
     member_tab.assert_accessible_at_every_viewport()
+
+
+# Getting started (onboarding checklist and training) -------------------------------------------
+from datetime import date  # noqa: E402
+
+from coprod.audit import SystemActor  # noqa: E402
+from recruitment.models import TrainingModule  # noqa: E402
+from recruitment.services import (  # noqa: E402
+    record_agreement_signed,
+    record_training_completion,
+    start_onboarding,
+)
+
+
+@pytest.mark.parametrize("started", [True, False], ids=["steps open", "not started"])
+def test_getting_started_page_accessible(member_tab: Tab, member: User, started: bool) -> None:
+    actor = SystemActor("test")
+    if started:
+        start_onboarding(member.person, by=actor)
+        record_agreement_signed(member.person, by=actor, signed_on=date(2026, 4, 3))
+        module = TrainingModule.objects.create(name="Induction")
+        record_training_completion(member.person, module, by=actor, completed_on=date(2026, 4, 1))
+    member_tab.set_viewport("320px")
+
+    member_tab.goto(reverse("onboarding:checklist"))
+
+    heading = member_tab.page.get_by_role("heading", name="What to do next")
+    assert heading.is_visible() is started
+    member_tab.assert_accessible_at_every_viewport()

@@ -149,3 +149,79 @@ def claim_in(
     return mark_claim_paid(
         claim, by=make_staff(StaffGroup.FINANCE), paid_on=london_today(), reference="BACS1"
     )
+
+
+# Opportunities, applications and training (selection) ----------------------------------------
+# Imported here, beside their factories, so that the sections above stay as they were.
+from django.utils import timezone  # noqa: E402
+
+from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus  # noqa: E402
+from recruitment.models import (  # noqa: E402
+    Application,
+    Opportunity,
+    SelectionCriterion,
+    TrainingModule,
+)
+
+
+class OpportunityFactory(factory.django.DjangoModelFactory):
+    """An open opportunity closing in 30 days, shortlisting blind (the model's default)."""
+
+    class Meta:
+        model = Opportunity
+
+    title = factory.Sequence(lambda n: f"Advisory group {n}")
+    summary = "Help us shape our research."
+    involves = "Three online meetings."
+    time_commitment = "3 meetings of 2 hours"
+    pay_rate = Decimal("25.00")
+    access_support = "Breaks, interpreters, data costs paid."
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    status = OpportunityStatus.OPEN
+
+
+class SelectionCriterionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SelectionCriterion
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    name = factory.Sequence(lambda n: f"Criterion {n}")
+    max_score = 4
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A sent application (numbered in its opportunity), made directly: the portal's services
+    are another part's; selection starts from a sent application."""
+
+    class Meta:
+        model = Application
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    person = factory.SubFactory(PersonFactory)
+    number = factory.LazyAttribute(
+        lambda application: (
+            Application.objects.filter(opportunity=application.opportunity).count() + 1
+        )
+    )
+    why_interested = "I want to help."
+    what_they_bring = "I know how the system works."
+    status = ApplicationStatus.SUBMITTED
+    submitted_at = factory.LazyFunction(timezone.now)
+
+
+def referral(opportunity: Opportunity, practitioner: Person, **fields: object) -> Application:
+    """A sent application made by `practitioner` on someone's behalf, with their consent."""
+    return ApplicationFactory(
+        opportunity=opportunity,
+        route=ApplicationRoute.REFERRAL,
+        referred_by=practitioner,
+        consent_confirmed_at=timezone.now(),
+        **fields,
+    )
+
+
+class TrainingModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TrainingModule
+
+    name = factory.Sequence(lambda n: f"Module {n}")

@@ -178,7 +178,7 @@ def test_every_recruitment_admin_refuses_hidden_lookups():
         if model._meta.app_label == "recruitment"
     ]
 
-    assert len(ours) == 4
+    assert len(ours) == 7
     assert all(isinstance(model_admin, RestrictedLookupsMixin) for model_admin in ours)
 
 
