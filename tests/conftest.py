@@ -3,7 +3,8 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.cache import cache
+
+from tests.caches import clear_own_cache
 
 
 @pytest.fixture(scope="session")
@@ -26,9 +27,9 @@ def django_db_setup(django_db_setup):
 @pytest.fixture(autouse=True)
 def _clear_cache():
     """Rate-limit counters live in the cache: without this they leak from one test to the next."""
-    cache.clear()
+    clear_own_cache()
     yield
-    cache.clear()
+    clear_own_cache()
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from coprod.enums import Role
 from coprod.models import FormDraft, LoginSession, User
 from coprod.services.drafts import save_draft
 from coprod.sessions import SessionStore, end_sessions_of
+from tests.caches import clear_own_cache
 from tests.factories.core import TEST_PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +61,7 @@ def test_a_session_is_read_from_the_cache_and_survives_losing_it():
 
     with CaptureQueriesContext(connection) as from_cache:
         client.get("/portal/")
-    cache.clear()
+    clear_own_cache()
     with CaptureQueriesContext(connection) as after_flush:
         response = client.get("/portal/")
 
