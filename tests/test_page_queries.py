@@ -37,6 +37,8 @@ EXPECTED = {
     "/staff/messages/held/": 4,
     "/staff/erasure/": 4,
     "/admin/coprod/person/": 7,
+    # A page of claims with their engagements and people (1).
+    "/staff/recruitment/claims/": 4,
 }
 
 
