@@ -34,7 +34,13 @@ class ReceiptsField(forms.FileField):
     its content, not its name, in the form's `clean_receipts`."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}))
+        kwargs.setdefault(
+            "widget",
+            # Full width, never wider: the picker fits a 320 px screen with an error shown.
+            MultipleFileInput(
+                attrs={"accept": ".pdf,.jpg,.jpeg,.png", "class": "govuk-!-width-full"}
+            ),
+        )
         super().__init__(*args, **kwargs)
 
     def clean(self, data: Any, initial: Any = None) -> list[Any]:

@@ -180,6 +180,8 @@ def _claim_page(
     events = (
         ClaimEvent.objects.filter(claim=claim).select_related("by__person").order_by("at", "pk")
     )
+    # The form that was sent (if any): its errors mark the page's title.
+    posted = approve_form or query_form or paid_form
     approve_form = approve_form or ApproveClaimForm()
     query_form = query_form or QueryClaimForm()
     paid_form = paid_form or MarkPaidForm()
@@ -205,6 +207,7 @@ def _claim_page(
             "may_query": may_approve
             and claim.status in {ClaimStatus.SUBMITTED, ClaimStatus.APPROVED},
             "may_pay": may_pay and claim.status == ClaimStatus.APPROVED,
+            "form": posted,
             "approve_form": approve_form,
             "query_form": query_form,
             "paid_form": paid_form,
@@ -214,9 +217,11 @@ def _claim_page(
 
 
 def _claims_to_see(user: User) -> QuerySet[HonorariumClaim]:
-    """The claim pages show staff every claim they may see; a participant who somehow reaches
-    one is refused before (`require`), so only staff's view of claims is used here."""
-    return claims_for_user(user) if may_see_claims(user) else HonorariumClaim.objects.none()
+    """The claim pages show staff every claim they may see (never their people's encrypted
+    fields: the legal name is for finance's export only); anyone else is refused before."""
+    if not may_see_claims(user):
+        return HonorariumClaim.objects.none()
+    return without_encrypted(claims_for_user(user), "engagement__person")
 
 
 @require_http_methods(["GET"])

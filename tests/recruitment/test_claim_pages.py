@@ -489,3 +489,14 @@ def test_queue_unused_names_are_not_people(client, engagement_team):
     assert "Bystander Name" not in page
     assert "Draft Only" not in page
     assert Person.objects.filter(chosen_name="Draft Only").exists()
+
+
+def test_claim_page_reads_no_encrypted_field_of_the_person(client, engagement_team):
+    claim = claim_in(ClaimStatus.SUBMITTED, person=PersonFactory(legal_name="Secret Name"))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(claim_url(claim)).content.decode()
+
+    claim_query = next(q["sql"] for q in queries.captured_queries if "honorariumclaim" in q["sql"])
+    assert "legal_name" not in claim_query
+    assert "Secret Name" not in page
