@@ -1,6 +1,6 @@
 """Permission-matrix entries: staff pages for claims (queue, timeliness, a claim and its actions,
-its receipts) and the portal's receipts (see tests/matrix.py).
-# Joined with the rest in permission_matrix.py.
+its receipts) and the portal's receipts (see tests/matrix.py). Joined with the rest in
+permission_matrix.py.
 
 The claim pages are for the engagement team and finance: other staff and participants get 403.
 Approving and querying are the engagement team's (finance: 403), marking paid finance's (the
