@@ -30,6 +30,7 @@ from functools import lru_cache
 from itertools import islice
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Max, Q
 from django.utils import timezone
 
@@ -574,7 +575,23 @@ def scale(scale: int) -> Added:
     engagements, claims = _scale_engagements(plan, lee_from=ENGAGEMENTS_PER_UNIT * units)
     opportunities = _scale_opportunities(units)
     applications = _scale_applications(units)
+    _analyze()
     return Added(engagements, claims, opportunities, applications)
+
+
+# The tables a scale run fills: their planner statistics are refreshed after the load.
+ANALYZED = [Engagement, HonorariumClaim, ClaimEvent, Opportunity, Application, ApplicationEvent]
+
+
+def _analyze() -> None:
+    """Refresh PostgreSQL's statistics of the tables just filled (autovacuum would, later):
+    until then the planner thinks they are nearly empty, and sorts 65,000 paid claims for
+    the first page of the "paid" queue instead of reading an index (120 ms against 6 ms)."""
+    if connection.vendor != "postgresql":
+        return
+    tables = ", ".join(connection.ops.quote_name(model._meta.db_table) for model in ANALYZED)
+    with connection.cursor() as cursor:
+        cursor.execute(f"ANALYZE {tables}")
 
 
 def scale_people(units: int) -> list[Person]:
