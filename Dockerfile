@@ -55,6 +55,11 @@ RUN pip install -c requirements.lock -e . \
         python manage.py collectstatic --no-input \
     && python -m compileall -q /app
 
+# Receipts for expenses (COPROD_RECEIPTS_ROOT) live on a volume mounted here; a new named volume
+# takes this folder's owner, so the app can write there and nowhere else.
+RUN mkdir -p /data/receipts && chown 10001:10001 /data/receipts && chmod 700 /data/receipts
+ENV COPROD_RECEIPTS_ROOT=/data/receipts
+
 # The code and collected static files stay owned by root: the app cannot change what it runs.
 USER 10001:10001
 

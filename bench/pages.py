@@ -53,4 +53,6 @@ PAGES = [
     # Recruitment: the person's "Getting started", and the staff's opportunities list.
     Page("/portal/getting-started/", "lee"),
     Page("/staff/recruitment/opportunities/", "staff"),
+    # Recruitment: the claims waiting for approval (at --scale 100, about 5,000 of 90,000).
+    Page("/staff/recruitment/claims/", "staff"),
 ]

@@ -384,6 +384,23 @@ COPROD_HONORARIA_YEAR_WARNING = env_int("COPROD_HONORARIA_YEAR_WARNING", default
 if COPROD_HONORARIA_PAY_WITHIN_DAYS < 0 or COPROD_HONORARIA_YEAR_WARNING < 0:
     raise ImproperlyConfigured("The COPROD_HONORARIA_* settings must be 0 or more.")
 
+# Receipts people attach to their claims (recruitment.models.ClaimReceipt): kept outside every
+# folder the web server or WhiteNoise serves (never under static/ or a public media root), and
+# served only through a view that checks who may see the claim. Production points this at a
+# private volume; the default is the project's own .dev folder (not in git).
+COPROD_RECEIPTS_ROOT = Path(
+    env.str("COPROD_RECEIPTS_ROOT", default=str(BASE_DIR / ".dev" / "receipts"))
+)
+# The largest receipt accepted, in bytes (5 MB: a phone photo or a scanned page).
+COPROD_RECEIPT_MAX_BYTES = env_int("COPROD_RECEIPT_MAX_BYTES", default=5 * 1024 * 1024)
+if COPROD_RECEIPT_MAX_BYTES < 1:
+    raise ImproperlyConfigured("COPROD_RECEIPT_MAX_BYTES must be 1 or more.")
+if COPROD_RECEIPTS_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or any(
+    COPROD_RECEIPTS_ROOT.resolve().is_relative_to(Path(folder).resolve())
+    for folder in STATICFILES_DIRS
+):
+    raise ImproperlyConfigured("COPROD_RECEIPTS_ROOT must not be inside a served static folder.")
+
 # Logging: to stderr, without personal data (see coprod.logging).
 LOGGING = {
     "version": 1,

@@ -4,6 +4,8 @@ The suite runs on SQLite with eager Celery by default, and on PostgreSQL and Red
 DATABASE_URL / CELERY_BROKER_URL / REDIS_URL are set (as in CI)."""
 
 import os
+import tempfile
+from pathlib import Path
 
 os.environ.setdefault("DJANGO_DEBUG", "0")
 os.environ.setdefault("DJANGO_SECRET_KEY", "test-secret-key-not-for-production-" + "x" * 20)
@@ -47,3 +49,7 @@ COPROD_TEST_BROKER_URL = CELERY_BROKER_URL
 # Parallel test workers (pytest-xdist) share one Redis database: give each its own key space, so
 # one worker clearing its cache between tests does not wipe another's rate-limit counters.
 CACHES["default"]["KEY_PREFIX"] = "coprod-test-" + os.environ.get("PYTEST_XDIST_WORKER", "main")  # noqa: F405
+
+# Receipts uploaded by tests go to a temporary folder of this test process, removed at exit.
+_RECEIPTS = tempfile.TemporaryDirectory(prefix="coprod-test-receipts-")
+COPROD_RECEIPTS_ROOT = Path(_RECEIPTS.name)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from coprod.audit import Actor
 from coprod.doors import (
     AppDoors,
     Crontab,
@@ -19,12 +22,14 @@ from coprod.doors import (
     current_roles,
 )
 from coprod.enums import Role
+from coprod.models import Person
 from recruitment import demo
 from recruitment.models import (
     Application,
     ApplicationEvent,
     ApplicationScore,
     ClaimEvent,
+    ClaimReceipt,
     Engagement,
     HonorariumClaim,
     Onboarding,
@@ -33,8 +38,9 @@ from recruitment.models import (
     TrainingCompletion,
 )
 from recruitment.selectors import claimable_count, recruitment_personal_data
+from recruitment.selectors.receipts import receipts_personal_data
 from recruitment.selectors.selection import onboarding_open
-from recruitment.services import erase_recruitment_records
+from recruitment.services import erase_claim_receipts, erase_recruitment_records
 
 HONORARIA = _("Engagements and honoraria")
 SELECTION = _("Opportunities, selection and training")
@@ -47,6 +53,17 @@ def _does_paid_work(request: HttpRequest) -> bool:
     if getattr(request.user, "person", None) is None:
         return False
     return bool(PAID_ROLES & current_roles(request))
+
+
+def _personal_data(person: Person) -> dict[str, Any]:
+    """Engagements, claims and eligibility (recruitment_personal_data), and receipts."""
+    return {**recruitment_personal_data(person), "receipts": receipts_personal_data(person)}
+
+
+def _erase(person: Person, *, by: Actor) -> None:
+    """Receipts first (their files go when the erasure commits), then the rest."""
+    erase_claim_receipts(person, by=by)
+    erase_recruitment_records(person, by=by)
 
 
 DOORS = AppDoors(
@@ -85,7 +102,7 @@ DOORS = AppDoors(
     staff_links=[
         StaffLink(
             _("Honorarium claims"),
-            "admin:recruitment_honorariumclaim_changelist",
+            "recruitment:claims",
             ("recruitment.view_honorariumclaim",),
             HONORARIA,
             10,
@@ -132,6 +149,13 @@ DOORS = AppDoors(
             SELECTION,
             40,
         ),
+        StaffLink(
+            _("How quickly we pay (late claims)"),
+            "recruitment:claims_timeliness",
+            ("recruitment.view_honorariumclaim",),
+            HONORARIA,
+            15,
+        ),
     ],
     demo_data=DemoData(seed=demo.seed, after=("coprod",)),
     personal_data=PersonalData(
@@ -146,9 +170,10 @@ DOORS = AppDoors(
             Opportunity,
             TrainingCompletion,
             Onboarding,
+            ClaimReceipt,
         ),
-        export=recruitment_personal_data,
-        erase=erase_recruitment_records,
+        export=_personal_data,
+        erase=_erase,
         retained={
             HonorariumClaim: "Paid claims are kept for finance's records (payments made must be "
             "accounted for): the pseudonymous reference, method, amounts and dates; every note "

@@ -7,4 +7,5 @@ app_name = "paid_work"
 urlpatterns = [
     path("", views.paid_work, name="list"),
     path("<int:engagement_id>/claim/", views.claim, name="claim"),
+    path("receipts/<int:pk>/", views.receipt, name="receipt"),
 ]

@@ -27,8 +27,9 @@ EXPECTED = {
     "/portal/profile/": 1,
     "/portal/involvement/": 1,
     "/portal/support/": 2,
-    # The core's part (10) and recruitment's (3: eligibility, engagements with claims, histories).
-    "/portal/my-information/": 13,
+    # The core's part (10) and recruitment's (4: eligibility, engagements with claims, histories,
+    # receipts).
+    "/portal/my-information/": 14,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,
@@ -40,6 +41,8 @@ EXPECTED = {
     "/portal/getting-started/": 3,
     # A page of opportunities with their applications counted by state (1).
     "/staff/recruitment/opportunities/": 4,
+    # A page of claims with their engagements and people (1).
+    "/staff/recruitment/claims/": 4,
 }
 
 

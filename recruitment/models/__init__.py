@@ -20,6 +20,7 @@ from recruitment.models.opportunities import (
     Opportunity,
     SelectionCriterion,
 )
+from recruitment.models.receipts import ClaimReceipt, ReceiptType
 from recruitment.models.reminders import Reminder
 from recruitment.models.training import Onboarding, TrainingCompletion, TrainingModule
 
@@ -30,12 +31,14 @@ __all__ = [
     "ApplicationEvent",
     "ApplicationScore",
     "ClaimEvent",
+    "ClaimReceipt",
     "Engagement",
     "HonorariumClaim",
     "Onboarding",
     "Opportunity",
     "PaymentEligibility",
     "Rate",
+    "ReceiptType",
     "Reminder",
     "SelectionCriterion",
     "TrainingCompletion",

@@ -24,17 +24,26 @@ from recruitment.services.honoraria import (
     submit_claim,
     withdraw_claim,
 )
+from recruitment.services.receipts import (
+    MAX_RECEIPTS_PER_CLAIM,
+    check_receipts,
+    erase_claim_receipts,
+    send_claim_with_receipts,
+)
 
 __all__ = [
     "ACCOUNT_NUMBER",
     "EXPORTED_FIELDS",
     "EXPORT_COLUMNS",
+    "MAX_RECEIPTS_PER_CLAIM",
     "SORT_CODE",
     "approve_claim",
     "cancel_engagement",
+    "check_receipts",
     "clean_bank_details",
     "complete_engagement",
     "create_claim",
+    "erase_claim_receipts",
     "erase_recruitment_records",
     "export_payments",
     "mark_claim_paid",
@@ -43,6 +52,7 @@ __all__ = [
     "query_claim",
     "record_engagement",
     "record_payment_eligibility",
+    "send_claim_with_receipts",
     "set_payment_preference",
     "set_rate",
     "submit_claim",

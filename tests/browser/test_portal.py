@@ -9,11 +9,15 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import Page
 
+from coprod.enums import StaffGroup
 from coprod.models import User
 from coprod.services.rights import request_erasure
 from recruitment.enums import ClaimStatus
+from recruitment.services import query_claim, send_claim_with_receipts
 from tests.browser.support import Tab
-from tests.factories.recruitment import claim_in, completed_engagement
+from tests.factories.core import make_staff
+from tests.factories.recruitment import claim_in, completed_engagement, eligible, standard_rates
+from tests.recruitment.receipts import NOT_A_RECEIPT, pdf_upload
 
 pytestmark = pytest.mark.browser
 
@@ -32,6 +36,7 @@ PORTAL_PAGES = {
     "leave confirm (withdraw)": reverse("portal:leave_confirm") + "?choice=withdraw",
     "paid work": reverse("paid_work:list"),
     "claim": "claim",  # made for each test: see _url
+    "claim (queried, with a receipt)": "claim",
 }
 
 
@@ -41,9 +46,32 @@ def _paid_work(member: User) -> None:
     claim_in(ClaimStatus.SUBMITTED, person=member.person)
 
 
+def _queried_with_a_receipt(member: User) -> str:
+    """A claim the member sent with a receipt, sent back with staff's question."""
+    standard_rates()
+    eligible(member.person)
+    engagement = completed_engagement(member.person, title="Panel for call 7")
+    send_claim_with_receipts(
+        engagement,
+        by=member,
+        method="bank_transfer",
+        expenses="6.40",
+        expenses_note="Bus",
+        receipts=[pdf_upload("bus ticket.pdf")],
+    )
+    query_claim(
+        engagement.claim,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        question="Please add the receipt for the train as well.",
+    )
+    return reverse("paid_work:claim", kwargs={"engagement_id": engagement.pk})
+
+
 def _url(name: str, member: User) -> str:
     """The page's address; the claim page is for one of the member's own engagements."""
-    if name == "claim":
+    if name == "claim (queried, with a receipt)":
+        return _queried_with_a_receipt(member)
+    if name.startswith("claim"):
         engagement = completed_engagement(member.person, title="Panel for call 7")
         return reverse("paid_work:claim", kwargs={"engagement_id": engagement.pk})
     if name == "paid work":
@@ -65,6 +93,15 @@ def _no_answer(page: Page) -> None:
     pass
 
 
+def _not_a_receipt(page: Page) -> None:
+    """A way of being paid chosen, and a file named like a PDF that is not one."""
+    page.locator("input[name=method]").first.check()
+    page.set_input_files(
+        "#id_receipts",
+        files=[{"name": "ticket.pdf", "mimeType": "application/pdf", "buffer": NOT_A_RECEIPT}],
+    )
+
+
 # Form page, how to get it wrong, and where each error summary link must take focus.
 INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
     "profile": (_empty_display_name, ["id_chosen_name"]),
@@ -74,6 +111,7 @@ INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
     "leave": (_no_answer, ["id_choice_1"]),
     "leave confirm (erase)": (_no_answer, ["id_confirm_1"]),
     "claim": (_no_answer, ["id_method_1"]),
+    "claim (receipt of the wrong kind)": (_not_a_receipt, ["id_receipts"]),
 }
 
 

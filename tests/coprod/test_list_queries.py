@@ -105,8 +105,9 @@ def test_portal_my_information_queries(client):
         client, "/portal/my-information/", lambda: NotificationFactory(person=user.person)
     )
 
-    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3).
-    assert count == 13
+    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, and the
+    # receipts: 1).
+    assert count == 14
 
 
 @pytest.mark.parametrize(

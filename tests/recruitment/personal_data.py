@@ -1,7 +1,8 @@
 """The canary for recruitment (tests/coprod/test_data_rights.py): `word` in every personal field
 this app holds about the person, put there through the services as in real use — eligibility
 with notes and bank details, a paid claim (kept after erasure, its free text blanked) with
-expenses, a query and a payment reference, a draft claim and a planned engagement."""
+expenses, a query, a receipt (deleted on erasure) and a payment reference, a draft claim and a
+planned engagement."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ from recruitment.services import (
     query_claim,
     record_engagement,
     record_payment_eligibility,
+    send_claim_with_receipts,
     set_payment_preference,
     submit_claim,
 )
 from tests.factories.core import make_staff
 from tests.factories.recruitment import standard_rates
+from tests.recruitment.receipts import pdf_upload
 
 
 def fill(user: User, word: str) -> None:
@@ -63,7 +66,15 @@ def fill(user: User, word: str) -> None:
     paid = complete_engagement(engagements[0], by=engagement_team).claim
     submit_claim(paid, by=user, expenses="4.50", expenses_note=f"{word} taxi")
     query_claim(paid, by=engagement_team, question=f"{word} question")
-    submit_claim(paid, by=user)
+    # Sent again with a receipt, whose file name is the person's own.
+    send_claim_with_receipts(
+        engagements[0],
+        by=user,
+        method=PaymentMethod.BANK_TRANSFER,
+        expenses="4.50",
+        expenses_note=f"{word} taxi",
+        receipts=[pdf_upload(f"{word} taxi receipt.pdf")],
+    )
     approve_claim(paid, by=engagement_team)
     mark_claim_paid(paid, by=finance, paid_on=today, reference=f"{word} reference")
     draft = complete_engagement(engagements[1], by=engagement_team).claim

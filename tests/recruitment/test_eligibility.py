@@ -199,8 +199,8 @@ def test_the_claim_form_refuses_a_forbidden_method_with_the_reason():
 
     assert form.errors == {
         "method": [
-            "This way of being paid is not possible with the person's payment advice "
-            "(vouchers only). Possible: Voucher; I do not want to be paid."
+            "You cannot be paid this way with the payment advice you have had "
+            "(vouchers only). You can choose: voucher; not being paid."
         ]
     }
 

@@ -16,8 +16,9 @@ from coprod.models import london_today
 from coprod.selectors import things_to_do_for_person
 from coprod.services.roles import grant_role
 from recruitment.enums import ClaimStatus, Eligibility, PaymentMethod
+from recruitment.forms.claims import method_refusal_for_person
 from recruitment.models import ClaimEvent, HonorariumClaim
-from recruitment.services import method_refusal, record_engagement
+from recruitment.services import record_engagement
 from tests.factories.core import TEST_ACTOR, make_staff, make_user
 from tests.factories.recruitment import claim_in, completed_engagement, eligible, standard_rates
 from tests.queries import assert_queries_do_not_grow
@@ -122,9 +123,12 @@ def test_claim_with_forbidden_method_is_refused_and_saves_nothing(client, lee):
 
     assert response.status_code == 200
     assert response.context["form"].errors["method"] == [
-        method_refusal(lee.person.payment_eligibility)
+        method_refusal_for_person(lee.person.payment_eligibility)
     ]
-    assert escape(method_refusal(lee.person.payment_eligibility)) in response.content.decode()
+    assert (
+        escape(method_refusal_for_person(lee.person.payment_eligibility))
+        in response.content.decode()
+    )
     claim = HonorariumClaim.objects.get(engagement=engagement)
     assert (claim.status, claim.method) == (ClaimStatus.DRAFT, PaymentMethod.VOUCHER)
     assert ClaimEvent.objects.count() == events
