@@ -50,4 +50,7 @@ PAGES = [
     Page("/staff/erasure/", "staff"),
     # The admin's biggest list.
     Page("/admin/coprod/person/", "staff"),
+    # Opportunities, and the LEE's applications.
+    Page("/portal/opportunities/", "lee"),
+    Page("/portal/opportunities/applications/", "lee"),
 ]

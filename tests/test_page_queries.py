@@ -27,8 +27,9 @@ EXPECTED = {
     "/portal/profile/": 1,
     "/portal/involvement/": 1,
     "/portal/support/": 2,
-    # The core's part (10) and recruitment's (3: eligibility, engagements with claims, histories).
-    "/portal/my-information/": 13,
+    # The core's part (10) and recruitment's (6: eligibility, engagements with claims, histories;
+    # applications with their opportunity, their histories, referrals made).
+    "/portal/my-information/": 16,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,
@@ -36,6 +37,10 @@ EXPECTED = {
     "/staff/messages/held/": 4,
     "/staff/erasure/": 4,
     "/admin/coprod/person/": 7,
+    # The open opportunities offered to them, each with their own application's status (1).
+    "/portal/opportunities/": 2,
+    # A page of their applications with the opportunities (1).
+    "/portal/opportunities/applications/": 2,
 }
 
 

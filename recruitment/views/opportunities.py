@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -58,6 +58,11 @@ def _visible(roles: frozenset[str]) -> Selector:
 
 def _own_application(opportunity: Opportunity, user: User) -> Application | None:
     return Application.objects.filter(opportunity=opportunity, person_id=user.person_id).first()
+
+
+def _posted(request: HttpRequest) -> QueryDict | None:
+    """The post, even an empty one (a form with only a button)."""
+    return request.POST if request.method == "POST" else None
 
 
 def _answers(application: Application | None) -> dict[str, str]:
@@ -155,7 +160,7 @@ def withdraw(request: HttpRequest, application_id: int) -> HttpResponse:
     if application.status in FINAL_APPLICATION_STATES:
         messages.info(request, _("This application has ended: there is nothing to withdraw."))
         return redirect("opportunities:applications")
-    form = WithdrawForm(request.POST or None)
+    form = WithdrawForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             withdraw_application(application, by=request.user)
@@ -179,7 +184,7 @@ def offer(request: HttpRequest, application_id: int) -> HttpResponse:
     if application.status != ApplicationStatus.OFFERED:
         messages.info(request, _("There is no offer to answer for this application."))
         return redirect(done)
-    form = OfferAnswerForm(request.POST or None)
+    form = OfferAnswerForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         accepting = form.cleaned_data["answer"] == ACCEPT
         try:

@@ -105,8 +105,9 @@ def test_portal_my_information_queries(client):
         client, "/portal/my-information/", lambda: NotificationFactory(person=user.person)
     )
 
-    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3).
-    assert count == 13
+    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, and 3 for
+    # applications, their histories and referrals made).
+    assert count == 16
 
 
 @pytest.mark.parametrize(
