@@ -71,9 +71,9 @@ class AnswersForm(forms.Form):
 
     def buttons(self) -> Div:
         # Two buttons: the one pressed is the name in the post ("send" or "save"). "Send" comes
-        # first, so it is the form's default button.
+        # first, so it is the form's default button (and the one marked as the submit button).
         return Div(
-            Button(SEND, self.send_label),
+            Button(SEND, self.send_label, type="submit"),
             Button.secondary(SAVE, self.save_label),
             css_class="govuk-button-group",
         )
@@ -154,6 +154,9 @@ class ReferralForm(ReferralAnswersForm):
         error_messages={"required": _("Confirm that the person agreed to be referred")},
     )
 
+    # The order the page shows them in, which the error summary follows.
+    field_order = ("person", "display_name", "consent")
+
     def __init__(self, *args: Any, supported: QuerySet[Person], **kwargs: Any) -> None:
         self.supported = {str(person.pk): person for person in supported}
         super().__init__(*args, **kwargs)
@@ -187,7 +190,9 @@ class WithdrawForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
-        self.helper.layout = Layout(Button.warning("withdraw", _("Withdraw my application")))
+        self.helper.layout = Layout(
+            Button.warning("withdraw", _("Withdraw my application"), type="submit")
+        )
 
 
 ACCEPT = "accept"
@@ -207,5 +212,5 @@ class OfferAnswerForm(forms.Form):
         self.helper = FormHelper()
         self.helper.layout = Layout(
             Field.radios("answer", legend_size=Size.MEDIUM),
-            Button("submit", _("Send my answer")),
+            Button("submit", _("Send my answer"), type="submit"),
         )
