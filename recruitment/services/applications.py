@@ -103,8 +103,6 @@ def move_application(
 
 # Applying, referring and answering an offer (the portal) ---------------------------------------
 
-# The answers a sent application must have (support and access needs may be left empty).
-REQUIRED_ANSWERS = ("why_interested", "what_they_bring", "safe_contact")
 ANSWERS = ("why_interested", "what_they_bring", "support_needs", "safe_contact")
 
 
@@ -116,6 +114,8 @@ def closed_message() -> str:
 
 
 def missing_answer_messages() -> dict[str, str]:
+    """The answers a sent application must have (support and access needs may be left empty),
+    and what to say when one is missing."""
     return {
         "why_interested": _("Say why you are interested"),
         "what_they_bring": _("Say what you would bring"),
@@ -141,8 +141,9 @@ def _refuse_unless_open(opportunity: Opportunity) -> None:
 def _new_application(opportunity: Opportunity, person: Person, **fields: Any) -> Application:
     """A draft with the next number within the opportunity. The opportunity's row is locked
     first, so two people applying at the same moment cannot take the same number (PostgreSQL;
-    SQLite lets one writer at a time in any case)."""
-    Opportunity.objects.select_for_update().filter(pk=opportunity.pk).first()
+    SQLite lets one writer at a time in any case), and it is checked open as it is now (staff
+    may have just closed it)."""
+    _refuse_unless_open(Opportunity.objects.select_for_update().get(pk=opportunity.pk))
     if Application.objects.filter(opportunity=opportunity, person=person).exists():
         raise ValidationError(
             _("There is already an application for this person to this opportunity."),

@@ -4,10 +4,13 @@ the applicant; withdrawing; accepting (onboarding, PWLE → LEE) and declining a
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from coprod.enums import Role, RoleGrantSource, StaffGroup
@@ -168,6 +171,17 @@ def test_save_application_once_sent_is_refused(pwle):
         save_application(application, by=pwle, why_interested="Changed")
 
     assert Application.objects.get(pk=application.pk).why_interested == "I want things to change."
+
+
+def test_save_application_after_the_closing_time_is_refused(pwle, time_machine):
+    opportunity = OpportunityFactory(closes_at=timezone.now() + timedelta(minutes=1))
+    application = start_application(opportunity, by=pwle)
+    time_machine.move_to(timezone.now() + timedelta(minutes=2))
+
+    with pytest.raises(ValidationError):
+        save_application(application, by=pwle, why_interested="Too late")
+
+    assert Application.objects.get(pk=application.pk).why_interested == ""
 
 
 def test_submit_application_sends_it_with_the_time_and_who(pwle):
@@ -380,3 +394,48 @@ def test_decline_offer_of_someone_else_is_refused(pwle):
         decline_offer(application, by=pwle)
 
     assert Application.objects.get(pk=application.pk).status == ApplicationStatus.OFFERED
+
+
+# Two people applying at the same moment -----------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_people_applying_at_once_get_different_numbers(monkeypatch):
+    """The first holds its transaction open after choosing its number; the second must wait for
+    it (the opportunity's row is locked) and take the next number, rather than choosing the same
+    one and failing. Needs a database that locks rows (PostgreSQL, as in CI)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no race to test")
+    opportunity = OpportunityFactory()
+    first, second = make_user(roles=[Role.PWLE]), make_user(roles=[Role.PWLE])
+    first_has_its_number = threading.Event()
+    full_clean = Application.full_clean
+
+    def slow_for_the_first(self, *args, **kwargs):
+        full_clean(self, *args, **kwargs)
+        if self.person_id == first.person_id and self.pk is None:
+            first_has_its_number.set()
+            time.sleep(0.5)  # the second starts meanwhile
+
+    monkeypatch.setattr(Application, "full_clean", slow_for_the_first)
+    errors: list[Exception] = []
+
+    def apply(user):
+        try:
+            start_application(opportunity, by=user)
+        except Exception as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=apply, args=(first,))]
+    threads[0].start()
+    first_has_its_number.wait(timeout=5)
+    threads.append(threading.Thread(target=apply, args=(second,)))
+    threads[1].start()
+    for thread in threads:
+        thread.join(timeout=10)
+
+    assert errors == []
+    numbers = dict(Application.objects.values_list("person_id", "number"))
+    assert numbers == {first.person_id: 1, second.person_id: 2}

@@ -12,13 +12,14 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from coprod.enums import ContactChannel, Role, StaffGroup
+from coprod.enums import ContactChannel, PersonStatus, Role, StaffGroup
 from coprod.models import Person, User
 from coprod.services.contact import update_safe_contact
+from coprod.services.people import set_involvement_status
 from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus
 from recruitment.models import Application, Onboarding
 from recruitment.services.applications import accept_offer, refer_person
-from tests.factories.core import make_person, make_staff, make_user
+from tests.factories.core import TEST_ACTOR, make_person, make_staff, make_user
 from tests.factories.recruitment import OpportunityFactory, application_in
 from tests.queries import assert_queries_do_not_grow
 
@@ -252,6 +253,15 @@ def test_refer_page_offers_the_people_i_support_and_someone_new(client, practiti
     assert "Amira" in page
     assert "Not mine" not in page
     assert "Someone new (they do not have an account)" in page
+
+
+def test_refer_page_leaves_out_someone_who_paused(client, practitioner):
+    paused = supported_by(practitioner, chosen_name="Taking a break")
+    set_involvement_status(paused, PersonStatus.PAUSED, by=TEST_ACTOR)
+
+    page = client.get(refer_url(OpportunityFactory())).content.decode()
+
+    assert "Taking a break" not in page
 
 
 def test_refer_page_sends_a_referral_for_someone_new(client, practitioner):
