@@ -41,6 +41,8 @@ EXPECTED = {
     "/portal/opportunities/": 2,
     # A page of their applications with the opportunities (1).
     "/portal/opportunities/applications/": 2,
+    # A page of the practitioner's referrals with the opportunities and people (1).
+    "/portal/opportunities/referrals/": 2,
 }
 
 

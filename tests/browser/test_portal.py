@@ -280,3 +280,53 @@ def test_referral_form_with_errors_accessible_and_focus_moves(practitioner_tab: 
     ]
     assert focused_after_click == expected
     practitioner_tab.assert_accessible_at_every_viewport()
+
+
+def _tab_to_link(tab: Tab, href: str, *, limit: int = 40) -> None:
+    for _ in range(limit):
+        tab.page.keyboard.press("Tab")
+        if tab.focused()["href"] == href:
+            return
+    raise AssertionError(f"no link to {href} in {limit} presses of Tab")
+
+
+def test_application_keyboard_only_from_the_list_to_sent(member_tab: Tab, member: User) -> None:
+    opportunity = OpportunityFactory(title="Survivor advisory panel")
+    detail = reverse("opportunities:detail", kwargs={"opportunity_id": opportunity.pk})
+    keyboard = member_tab.page.keyboard
+    member_tab.goto(reverse("opportunities:list"))
+
+    _tab_to_link(member_tab, detail)
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+    _tab_to_link(
+        member_tab, reverse("opportunities:apply", kwargs={"opportunity_id": opportunity.pk})
+    )
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+    for _ in range(30):
+        if member_tab.focused()["id"] == "id_why_interested":
+            break
+        keyboard.press("Tab")
+    stops = [member_tab.focused()["id"]]
+    for text in ["I want change", "I know the system", "", "Text me mornings"]:
+        keyboard.type(text)
+        keyboard.press("Tab")
+        stops.append(member_tab.focused()["id"])
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+
+    assert stops == [
+        "id_why_interested",
+        "id_what_they_bring",
+        "id_support_needs",
+        "id_safe_contact",
+        "id_send",
+    ]
+    assert member_tab.page.url == member_tab.url(reverse("opportunities:applications"))
+    sent = Application.objects.get(opportunity=opportunity)
+    assert (sent.person, sent.status, sent.safe_contact) == (
+        member.person,
+        ApplicationStatus.SUBMITTED,
+        "Text me mornings",
+    )
