@@ -30,6 +30,7 @@ DEMO_TOTP_SECRET = "MNXXA4TPMQWWIZLNN4WXG5DBMZTC23LG"  # noqa: S105
 ACCOUNTS = {
     "lee": Account("lee@example.org"),
     "staff": Account("staff@example.org", totp_secret=DEMO_TOTP_SECRET),
+    "practitioner": Account("practitioner@example.org"),
 }
 
 PAGES = [
@@ -55,4 +56,9 @@ PAGES = [
     Page("/staff/recruitment/opportunities/", "staff"),
     # Recruitment: the claims waiting for approval (at --scale 100, about 5,000 of 90,000).
     Page("/staff/recruitment/claims/", "staff"),
+    # Opportunities, and the LEE's applications.
+    Page("/portal/opportunities/", "lee"),
+    Page("/portal/opportunities/applications/", "lee"),
+    # The demo practitioner's referrals.
+    Page("/portal/opportunities/referrals/", "practitioner"),
 ]

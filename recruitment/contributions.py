@@ -38,6 +38,7 @@ from recruitment.models import (
     TrainingCompletion,
 )
 from recruitment.selectors import claimable_count, recruitment_personal_data
+from recruitment.selectors.opportunities import offers_to_answer_count, unsent_applications_count
 from recruitment.selectors.receipts import receipts_personal_data
 from recruitment.selectors.selection import onboarding_open
 from recruitment.services import erase_claim_receipts, erase_recruitment_records
@@ -66,12 +67,24 @@ def _erase(person: Person, *, by: Actor) -> None:
     erase_recruitment_records(person, by=by)
 
 
+OPPORTUNITY_ROLES = frozenset({Role.PWLE, Role.LEE, Role.PRACTITIONER})
+
+
+def _sees_opportunities(request: HttpRequest) -> bool:
+    """People with lived experience apply; practitioners refer someone. No query (the roles are
+    kept in the session)."""
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(OPPORTUNITY_ROLES & current_roles(request))
+
+
 DOORS = AppDoors(
     urls=[
         UrlInclude("portal/paid-work/", "recruitment.portal_urls"),
         UrlInclude("staff/recruitment/", "recruitment.urls"),
         UrlInclude("staff/recruitment/opportunities/", "recruitment.selection_urls"),
         UrlInclude("portal/getting-started/", "recruitment.onboarding_urls"),
+        UrlInclude("portal/opportunities/", "recruitment.opportunity_urls"),
     ],
     things_to_do=[
         ThingToDo(
@@ -95,9 +108,38 @@ DOORS = AppDoors(
             url_name="onboarding:checklist",
             order=30,
         ),
+        ThingToDo(
+            key="answer_offer",
+            count=offers_to_answer_count,
+            text=lambda count: (
+                ngettext(
+                    "You have an offer to answer",
+                    "You have %(count)s offers to answer",
+                    count,
+                )
+                % {"count": count}
+            ),
+            url_name="opportunities:applications",
+            order=30,
+        ),
+        ThingToDo(
+            key="send_application",
+            count=unsent_applications_count,
+            text=lambda count: (
+                ngettext(
+                    "You have an application you have not sent yet",
+                    "You have %(count)s applications you have not sent yet",
+                    count,
+                )
+                % {"count": count}
+            ),
+            url_name="opportunities:applications",
+            order=35,
+        ),
     ],
     portal_links=[
         PortalLink(_("Paid work"), "paid_work:list", order=40, visible=_does_paid_work),
+        PortalLink(_("Opportunities"), "opportunities:list", order=30, visible=_sees_opportunities),
     ],
     staff_links=[
         StaffLink(

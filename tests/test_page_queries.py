@@ -27,9 +27,9 @@ EXPECTED = {
     "/portal/profile/": 1,
     "/portal/involvement/": 1,
     "/portal/support/": 2,
-    # The core's part (10) and recruitment's (4: eligibility, engagements with claims, histories,
-    # receipts).
-    "/portal/my-information/": 14,
+    # The core's part (10) and recruitment's (7: eligibility, engagements with claims, histories,
+    # receipts; applications with their opportunity, their histories, referrals made).
+    "/portal/my-information/": 17,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,
@@ -43,6 +43,12 @@ EXPECTED = {
     "/staff/recruitment/opportunities/": 4,
     # A page of claims with their engagements and people (1).
     "/staff/recruitment/claims/": 4,
+    # The open opportunities offered to them, each with their own application's status (1).
+    "/portal/opportunities/": 2,
+    # A page of their applications with the opportunities (1).
+    "/portal/opportunities/applications/": 2,
+    # A page of the practitioner's referrals with the opportunities and people (1).
+    "/portal/opportunities/referrals/": 2,
 }
 
 

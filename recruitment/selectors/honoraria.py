@@ -43,6 +43,7 @@ from recruitment.models import (
     PaymentEligibility,
     Rate,
 )
+from recruitment.selectors.opportunities import applications_personal_data
 
 
 def engagements_for_user(user: User) -> QuerySet[Engagement]:
@@ -223,7 +224,7 @@ def _money(amount: Decimal) -> str:
 
 def recruitment_personal_data(person: Person) -> dict[str, Any]:
     """Everything this app holds about `person`, restricted fields included (bank details too:
-    it is their own download), JSON-ready. Three queries."""
+    it is their own download), JSON-ready. Three queries, and three for applications."""
     eligibility = PaymentEligibility.objects.filter(person=person).first()
     engagements = (
         Engagement.objects.filter(person=person).select_related("claim").order_by("date", "pk")
@@ -277,6 +278,8 @@ def recruitment_personal_data(person: Person) -> dict[str, Any]:
             "partner_organisation": eligibility.partner_organisation,
         },
         "engagements": engagement_list,
+        # Their applications (with the history of each) and the referrals they made.
+        **applications_personal_data(person),
     }
 
 

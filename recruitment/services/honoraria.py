@@ -35,6 +35,7 @@ from recruitment.enums import (
 )
 from recruitment.models import (
     ZERO,
+    Application,
     ClaimEvent,
     Engagement,
     HonorariumClaim,
@@ -667,7 +668,8 @@ def erase_recruitment_records(person: Person, *, by: Actor) -> None:
     records, with their pseudonymous reference, amounts and dates, the engagement they paid for
     (kind, date, hours, amounts) and their history's states — every piece of free text blanked
     (titles, expenses notes, payment references, notes), and the link to what the engagement
-    belonged to and its source key removed: together they could say who it was.
+    belonged to and its source key removed: together they could say who it was. Their
+    applications are deleted, with their events and scores.
 
     Side effects: deletes and updates rows as above (audited, values masked)."""
     PaymentEligibility.objects.filter(person=person).delete()
@@ -686,3 +688,7 @@ def erase_recruitment_records(person: Person, *, by: Actor) -> None:
         engagement.content_type = None
         engagement.object_id = None
         engagement.save(update_fields=["title", "source_key", "content_type", "object_id"])
+    # Their applications, with their history and scores (cascade). Referrals they made for
+    # others stay: they are the other person's applications (the link names only a person row,
+    # which the core anonymises).
+    Application.objects.filter(person=person).delete()

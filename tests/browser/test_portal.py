@@ -7,16 +7,29 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import Page
 
-from coprod.enums import StaffGroup
+from coprod.enums import ContactChannel, Role, StaffGroup
 from coprod.models import User
+from coprod.services.contact import update_safe_contact
+from coprod.services.people import create_person, create_user_for_person
 from coprod.services.rights import request_erasure
-from recruitment.enums import ClaimStatus
+from coprod.services.roles import grant_role
+from recruitment.enums import ApplicationRoute, ApplicationStatus, ClaimStatus
+from recruitment.models import Application
 from recruitment.services import query_claim, send_claim_with_receipts
 from tests.browser.support import Tab
 from tests.factories.core import make_staff
-from tests.factories.recruitment import claim_in, completed_engagement, eligible, standard_rates
+from tests.factories.recruitment import (
+    ApplicationFactory,
+    OpportunityFactory,
+    application_in,
+    claim_in,
+    completed_engagement,
+    eligible,
+    standard_rates,
+)
 from tests.recruitment.receipts import NOT_A_RECEIPT, pdf_upload
 
 pytestmark = pytest.mark.browser
@@ -37,6 +50,13 @@ PORTAL_PAGES = {
     "paid work": reverse("paid_work:list"),
     "claim": "claim",  # made for each test: see _url
     "claim (queried, with a receipt)": "claim",
+    # Opportunities and applications: made for each test (OPPORTUNITY_PAGES).
+    "opportunities": "opportunities",
+    "opportunity": "opportunity",
+    "apply": "apply",
+    "your applications": "your applications",
+    "withdraw": "withdraw",
+    "offer": "offer",
 }
 
 
@@ -69,6 +89,8 @@ def _queried_with_a_receipt(member: User) -> str:
 
 def _url(name: str, member: User) -> str:
     """The page's address; the claim page is for one of the member's own engagements."""
+    if name in OPPORTUNITY_PAGES:
+        return OPPORTUNITY_PAGES[name](member)
     if name == "claim (queried, with a receipt)":
         return _queried_with_a_receipt(member)
     if name.startswith("claim"):
@@ -77,6 +99,52 @@ def _url(name: str, member: User) -> str:
     if name == "paid work":
         _paid_work(member)
     return PORTAL_PAGES[name]
+
+
+def _opportunities(member: User) -> str:
+    """Open opportunities, one the member has applied to."""
+    OpportunityFactory(title="Survivor advisory panel", location="Leeds")
+    application_in(ApplicationStatus.SUBMITTED, person=member.person)
+    return reverse("opportunities:list")
+
+
+def _opportunity(member: User) -> str:
+    opportunity = OpportunityFactory(places=3)
+    return reverse("opportunities:detail", kwargs={"opportunity_id": opportunity.pk})
+
+
+def _apply(member: User) -> str:
+    return reverse("opportunities:apply", kwargs={"opportunity_id": OpportunityFactory().pk})
+
+
+def _your_applications(member: User) -> str:
+    """One in each shape the list shows: a draft, an offer, one that ended with feedback."""
+    ApplicationFactory(person=member.person)
+    application_in(ApplicationStatus.OFFERED, person=member.person)
+    application_in(
+        ApplicationStatus.UNSUCCESSFUL, person=member.person, feedback="Apply again in spring."
+    )
+    return reverse("opportunities:applications")
+
+
+def _withdraw(member: User) -> str:
+    application = application_in(ApplicationStatus.SUBMITTED, person=member.person)
+    return reverse("opportunities:withdraw", kwargs={"application_id": application.pk})
+
+
+def _offer(member: User) -> str:
+    application = application_in(ApplicationStatus.OFFERED, person=member.person)
+    return reverse("opportunities:offer", kwargs={"application_id": application.pk})
+
+
+OPPORTUNITY_PAGES: dict[str, Callable[[User], str]] = {
+    "opportunities": _opportunities,
+    "opportunity": _opportunity,
+    "apply": _apply,
+    "your applications": _your_applications,
+    "withdraw": _withdraw,
+    "offer": _offer,
+}
 
 
 def _empty_display_name(page: Page) -> None:
@@ -112,6 +180,8 @@ INVALID_FORMS: dict[str, tuple[Callable[[Page], None], list[str]]] = {
     "leave confirm (erase)": (_no_answer, ["id_confirm_1"]),
     "claim": (_no_answer, ["id_method_1"]),
     "claim (receipt of the wrong kind)": (_not_a_receipt, ["id_receipts"]),
+    "apply": (_no_answer, ["id_why_interested", "id_what_they_bring", "id_safe_contact"]),
+    "offer": (_no_answer, ["id_answer_1"]),
 }
 
 
@@ -199,3 +269,132 @@ def test_getting_started_page_accessible(member_tab: Tab, member: User, started:
     heading = member_tab.page.get_by_role("heading", name="What to do next")
     assert heading.is_visible() is started
     member_tab.assert_accessible_at_every_viewport()
+
+
+# A practitioner's pages: referring someone, and their referrals.
+
+
+@pytest.fixture
+def practitioner_tab(tab: Tab, sign_in: Callable[[User], None], staff_user: User) -> Tab:
+    person = create_person(chosen_name="Pat")
+    grant_role(person, Role.PRACTITIONER, by=staff_user)
+    practitioner = create_user_for_person(
+        person, email="pat@example.org", password="a long test password", email_verified=True
+    )
+    supported = create_person(chosen_name="Mira")
+    update_safe_contact(
+        supported,
+        by=staff_user,
+        confirm=True,
+        channels=[ContactChannel.SUPPORT_WORKER],
+        support_worker=person,
+    )
+    tab.practitioner = practitioner  # type: ignore[attr-defined]
+    sign_in(practitioner)
+    return tab
+
+
+def _referral(practitioner: User) -> Application:
+    return application_in(
+        ApplicationStatus.SUBMITTED,
+        route=ApplicationRoute.REFERRAL,
+        referred_by=practitioner.person,
+        consent_confirmed_at=timezone.now(),
+    )
+
+
+def _practitioner_url(name: str, practitioner: User) -> str:
+    if name == "refer":
+        opportunity = OpportunityFactory()
+        return reverse("opportunities:refer", kwargs={"opportunity_id": opportunity.pk})
+    referral = _referral(practitioner)
+    if name == "referrals":
+        return reverse("opportunities:referrals")
+    return reverse("opportunities:referral", kwargs={"application_id": referral.pk})
+
+
+@pytest.mark.parametrize("name", ["refer", "referrals", "referral"])
+def test_practitioner_page_accessible(practitioner_tab: Tab, name: str) -> None:
+    practitioner_tab.set_viewport("320px")
+
+    practitioner_tab.goto(_practitioner_url(name, practitioner_tab.practitioner))
+
+    assert practitioner_tab.page.locator(".govuk-exit-this-page__button").is_visible()
+    practitioner_tab.assert_accessible_at_every_viewport()
+
+
+def test_referral_form_with_errors_accessible_and_focus_moves(practitioner_tab: Tab) -> None:
+    practitioner_tab.set_viewport("320px")
+    practitioner_tab.goto(_practitioner_url("refer", practitioner_tab.practitioner))
+    with practitioner_tab.page.expect_navigation():
+        practitioner_tab.page.locator("#main-content form [type=submit]").click()
+    practitioner_tab.assert_no_problems()
+
+    focused_on_load = practitioner_tab.focused()
+    links = practitioner_tab.error_summary_links()
+    focused_after_click = []
+    for href in links:
+        practitioner_tab.page.locator(f'.govuk-error-summary__list a[href="{href}"]').click()
+        focused_after_click.append(practitioner_tab.focused()["id"])
+
+    assert practitioner_tab.page.title().startswith("Error:")
+    assert "govuk-error-summary" in focused_on_load["classes"]
+    expected = [
+        "id_person_1",
+        "id_consent",
+        "id_why_interested",
+        "id_what_they_bring",
+        "id_safe_contact",
+    ]
+    assert focused_after_click == expected
+    practitioner_tab.assert_accessible_at_every_viewport()
+
+
+def _tab_to_link(tab: Tab, href: str, *, limit: int = 40) -> None:
+    for _ in range(limit):
+        tab.page.keyboard.press("Tab")
+        if tab.focused()["href"] == href:
+            return
+    raise AssertionError(f"no link to {href} in {limit} presses of Tab")
+
+
+def test_application_keyboard_only_from_the_list_to_sent(member_tab: Tab, member: User) -> None:
+    opportunity = OpportunityFactory(title="Survivor advisory panel")
+    detail = reverse("opportunities:detail", kwargs={"opportunity_id": opportunity.pk})
+    keyboard = member_tab.page.keyboard
+    member_tab.goto(reverse("opportunities:list"))
+
+    _tab_to_link(member_tab, detail)
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+    _tab_to_link(
+        member_tab, reverse("opportunities:apply", kwargs={"opportunity_id": opportunity.pk})
+    )
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+    for _ in range(30):
+        if member_tab.focused()["id"] == "id_why_interested":
+            break
+        keyboard.press("Tab")
+    stops = [member_tab.focused()["id"]]
+    for text in ["I want change", "I know the system", "", "Text me mornings"]:
+        keyboard.type(text)
+        keyboard.press("Tab")
+        stops.append(member_tab.focused()["id"])
+    with member_tab.page.expect_navigation():
+        keyboard.press("Enter")
+
+    assert stops == [
+        "id_why_interested",
+        "id_what_they_bring",
+        "id_support_needs",
+        "id_safe_contact",
+        "id_send",
+    ]
+    assert member_tab.page.url == member_tab.url(reverse("opportunities:applications"))
+    sent = Application.objects.get(opportunity=opportunity)
+    assert (sent.person, sent.status, sent.safe_contact) == (
+        member.person,
+        ApplicationStatus.SUBMITTED,
+        "Text me mornings",
+    )

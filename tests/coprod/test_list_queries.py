@@ -105,9 +105,9 @@ def test_portal_my_information_queries(client):
         client, "/portal/my-information/", lambda: NotificationFactory(person=user.person)
     )
 
-    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, and the
-    # receipts: 1).
-    assert count == 14
+    # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, the receipts:
+    # 1, and 3 for applications, their histories and referrals made).
+    assert count == 17
 
 
 @pytest.mark.parametrize(

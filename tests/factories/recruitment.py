@@ -8,17 +8,33 @@ from decimal import Decimal
 from uuid import uuid4
 
 import factory
+from django.utils import timezone
 
 from coprod.enums import StaffGroup
 from coprod.models import Person, User, london_today
 from recruitment.enums import (
+    ApplicationRoute,
+    ApplicationStatus,
     ClaimStatus,
     Eligibility,
     EngagementKind,
     EngagementStatus,
+    OpportunityStatus,
+    PayBasis,
     PaymentMethod,
+    RoleSought,
+    WorkMode,
 )
-from recruitment.models import Engagement, HonorariumClaim, PaymentEligibility, Rate
+from recruitment.models import (
+    Application,
+    Engagement,
+    HonorariumClaim,
+    Opportunity,
+    PaymentEligibility,
+    Rate,
+    SelectionCriterion,
+    TrainingModule,
+)
 from recruitment.services import (
     approve_claim,
     complete_engagement,
@@ -29,6 +45,7 @@ from recruitment.services import (
     set_rate,
     submit_claim,
 )
+from recruitment.services.applications import move_application
 from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff
 
 BANK = {"account_name": "A Person", "sort_code": "30-94-57", "account_number": "12345678"}
@@ -151,33 +168,80 @@ def claim_in(
     )
 
 
-# Opportunities, applications and training (selection) ----------------------------------------
-# Imported here, beside their factories, so that the sections above stay as they were.
-from django.utils import timezone  # noqa: E402
-
-from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus  # noqa: E402
-from recruitment.models import (  # noqa: E402
-    Application,
-    Opportunity,
-    SelectionCriterion,
-    TrainingModule,
-)
+# Opportunities and applications ---------------------------------------------------------------
 
 
 class OpportunityFactory(factory.django.DjangoModelFactory):
-    """An open opportunity closing in 30 days, shortlisting blind (the model's default)."""
+    """An open opportunity for PWLE, closing in two weeks."""
 
     class Meta:
         model = Opportunity
 
     title = factory.Sequence(lambda n: f"Advisory group {n}")
-    summary = "Help us shape our research."
-    involves = "Three online meetings."
+    summary = "Help us plan our research. Plain words, no jargon."
+    role_sought = RoleSought.PWLE
+    involves = "Three online meetings of two hours."
     time_commitment = "3 meetings of 2 hours"
     pay_rate = Decimal("25.00")
-    access_support = "Breaks, interpreters, data costs paid."
-    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=30))
+    pay_basis = PayBasis.HOUR
+    mode = WorkMode.REMOTE
+    access_support = "Data costs paid. Breaks whenever you need."
+    lived_experience_sought = "People who have used support services, in any way."
+    closes_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
     status = OpportunityStatus.OPEN
+
+
+class ApplicationFactory(factory.django.DjangoModelFactory):
+    """A draft application (move it on with the services: its events matter)."""
+
+    class Meta:
+        model = Application
+
+    opportunity = factory.SubFactory(OpportunityFactory)
+    person = factory.SubFactory(PersonFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    why_interested = "I want things to change."
+    what_they_bring = "I know how the support system works."
+    support_needs = ""
+    safe_contact = "Text me on weekday mornings."
+
+
+# The steps that bring a draft to each status (recruitment.enums.APPLICATION_TRANSITIONS).
+_STEPS_TO = {
+    ApplicationStatus.DRAFT: [],
+    ApplicationStatus.SUBMITTED: [ApplicationStatus.SUBMITTED],
+    ApplicationStatus.SHORTLISTED: [ApplicationStatus.SUBMITTED, ApplicationStatus.SHORTLISTED],
+    ApplicationStatus.OFFERED: [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.OFFERED,
+    ],
+    ApplicationStatus.ACCEPTED: [
+        ApplicationStatus.SUBMITTED,
+        ApplicationStatus.SHORTLISTED,
+        ApplicationStatus.OFFERED,
+        ApplicationStatus.ACCEPTED,
+    ],
+    ApplicationStatus.UNSUCCESSFUL: [ApplicationStatus.SUBMITTED, ApplicationStatus.UNSUCCESSFUL],
+    ApplicationStatus.WITHDRAWN: [ApplicationStatus.SUBMITTED, ApplicationStatus.WITHDRAWN],
+}
+
+
+def application_in(
+    status: ApplicationStatus,
+    *,
+    staff: User | None = None,
+    feedback: str | None = None,
+    **fields: object,
+) -> Application:
+    """An application (a factory draft) moved to `status` through `move_application`, each
+    selection step by a member of engagement staff (`staff`), so its events are real."""
+    application = ApplicationFactory(**fields)
+    staff = staff or make_staff(StaffGroup.ENGAGEMENT)
+    for step in _STEPS_TO[status]:
+        by = TEST_ACTOR if step == ApplicationStatus.SUBMITTED else staff
+        move_application(application, step, by=by, feedback=feedback)
+    return application
 
 
 class SelectionCriterionFactory(factory.django.DjangoModelFactory):
@@ -189,29 +253,22 @@ class SelectionCriterionFactory(factory.django.DjangoModelFactory):
     max_score = 4
 
 
-class ApplicationFactory(factory.django.DjangoModelFactory):
-    """A sent application (numbered in its opportunity), made directly: the portal's services
-    are another part's; selection starts from a sent application."""
+class SentApplicationFactory(ApplicationFactory):
+    """A sent application (numbered in its opportunity), made directly: selection starts from a
+    sent application."""
 
-    class Meta:
-        model = Application
-
-    opportunity = factory.SubFactory(OpportunityFactory)
-    person = factory.SubFactory(PersonFactory)
     number = factory.LazyAttribute(
         lambda application: (
             Application.objects.filter(opportunity=application.opportunity).count() + 1
         )
     )
-    why_interested = "I want to help."
-    what_they_bring = "I know how the system works."
     status = ApplicationStatus.SUBMITTED
     submitted_at = factory.LazyFunction(timezone.now)
 
 
 def referral(opportunity: Opportunity, practitioner: Person, **fields: object) -> Application:
     """A sent application made by `practitioner` on someone's behalf, with their consent."""
-    return ApplicationFactory(
+    return SentApplicationFactory(
         opportunity=opportunity,
         route=ApplicationRoute.REFERRAL,
         referred_by=practitioner,

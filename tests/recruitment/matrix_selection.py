@@ -19,9 +19,9 @@ from recruitment.models import (
 from recruitment.services import record_agreement_signed, start_onboarding
 from tests.factories.core import TEST_ACTOR, make_person
 from tests.factories.recruitment import (
-    ApplicationFactory,
     OpportunityFactory,
     SelectionCriterionFactory,
+    SentApplicationFactory,
     TrainingModuleFactory,
     referral,
 )
@@ -42,9 +42,9 @@ def opportunities(visit: Visit) -> dict[str, Any]:
     """Something to list: an opportunity with an application from the visitor, if they are a
     person, and one from someone else."""
     opportunity = _opportunity()
-    ApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity)
     if visit.person is not None:
-        ApplicationFactory(opportunity=opportunity, person=visit.person)
+        SentApplicationFactory(opportunity=opportunity, person=visit.person)
     return {"pk": opportunity.pk}
 
 
@@ -61,7 +61,9 @@ def visitors_own_application(visit: Visit) -> dict[str, Any]:
     """The visitor's own application (or, anonymous, someone's): being the applicant opens no
     staff page."""
     opportunity = _opportunity()
-    application = ApplicationFactory(opportunity=opportunity, person=visit.person or make_person())
+    application = SentApplicationFactory(
+        opportunity=opportunity, person=visit.person or make_person()
+    )
     return {"pk": opportunity.pk, "application_pk": application.pk}
 
 
@@ -74,7 +76,7 @@ def referred_by_visitor(visit: Visit) -> dict[str, Any]:
 
 def someone_elses_application(visit: Visit) -> dict[str, Any]:
     opportunity = _opportunity()
-    application = ApplicationFactory(opportunity=opportunity)
+    application = SentApplicationFactory(opportunity=opportunity)
     return {"pk": opportunity.pk, "application_pk": application.pk}
 
 
@@ -87,19 +89,21 @@ def application_of_another_opportunity(visit: Visit) -> dict[str, Any]:
 def draft_application(visit: Visit) -> dict[str, Any]:
     """Drafts are the person's own until sent: staff never see them."""
     opportunity = _opportunity()
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.DRAFT)
+    application = SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.DRAFT)
     return {"pk": opportunity.pk, "application_pk": application.pk}
 
 
 def shortlisted(visit: Visit) -> dict[str, Any]:
     opportunity = _opportunity()
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    application = SentApplicationFactory(
+        opportunity=opportunity, status=ApplicationStatus.SHORTLISTED
+    )
     return {"pk": opportunity.pk, "application_pk": application.pk}
 
 
 def accepted(visit: Visit) -> dict[str, Any]:
     opportunity = _opportunity(blind_shortlisting=False)
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
+    application = SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
     return {"pk": opportunity.pk, "application_pk": application.pk}
 
 

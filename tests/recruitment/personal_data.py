@@ -2,13 +2,13 @@
 this app holds about the person, put there through the services as in real use — eligibility
 with notes and bank details, a paid claim (kept after erasure, its free text blanked) with
 expenses, a query, a receipt (deleted on erasure) and a payment reference, a draft claim and a
-planned engagement."""
+planned engagement; an application decided with a reason and feedback, and a draft."""
 
 from __future__ import annotations
 
 from coprod.enums import StaffGroup
 from coprod.models import User, london_today
-from recruitment.enums import EngagementKind, PaymentMethod
+from recruitment.enums import ApplicationStatus, EngagementKind, PaymentMethod
 from recruitment.services import (
     approve_claim,
     complete_engagement,
@@ -20,8 +20,14 @@ from recruitment.services import (
     set_payment_preference,
     submit_claim,
 )
+from recruitment.services.applications import (
+    move_application,
+    save_application,
+    start_application,
+    submit_application,
+)
 from tests.factories.core import make_staff
-from tests.factories.recruitment import standard_rates
+from tests.factories.recruitment import OpportunityFactory, standard_rates
 from tests.recruitment.receipts import pdf_upload
 
 
@@ -79,3 +85,27 @@ def fill(user: User, word: str) -> None:
     mark_claim_paid(paid, by=finance, paid_on=today, reference=f"{word} reference")
     draft = complete_engagement(engagements[1], by=engagement_team).claim
     submit_claim(draft, by=user, expenses="1", expenses_note=f"{word} bus")
+    # Applications: a sent one, decided with a reason and feedback (and a note in its history),
+    # and a draft.
+    application = start_application(OpportunityFactory(), by=user)
+    save_application(
+        application,
+        by=user,
+        why_interested=f"{word} why",
+        what_they_bring=f"{word} bring",
+        support_needs=f"{word} needs",
+        safe_contact=f"{word} safe contact",
+    )
+    submit_application(application, by=user)
+    move_application(
+        application, ApplicationStatus.SHORTLISTED, by=engagement_team, note=f"{word} step"
+    )
+    move_application(
+        application,
+        ApplicationStatus.UNSUCCESSFUL,
+        by=engagement_team,
+        reason=f"{word} reason",
+        feedback=f"{word} feedback",
+    )
+    draft = start_application(OpportunityFactory(), by=user)
+    save_application(draft, by=user, why_interested=f"{word} draft")

@@ -24,8 +24,8 @@ from recruitment.services import (
 )
 from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff, make_user
 from tests.factories.recruitment import (
-    ApplicationFactory,
     OpportunityFactory,
+    SentApplicationFactory,
     TrainingModuleFactory,
     eligible,
 )
@@ -179,7 +179,7 @@ def test_portal_page_never_shows_someone_elses_onboarding_or_training(client, st
 
 def accepted():
     opportunity = OpportunityFactory(blind_shortlisting=False)
-    return ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
+    return SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
 
 
 def onboarding_url(application):
@@ -218,7 +218,7 @@ def test_onboarding_page_refuses_a_future_date_and_saves_nothing(client, staff):
 
 
 def test_onboarding_page_is_only_for_accepted_applications(client, staff):
-    application = ApplicationFactory(
+    application = SentApplicationFactory(
         opportunity=OpportunityFactory(blind_shortlisting=False),
         status=ApplicationStatus.OFFERED,
     )

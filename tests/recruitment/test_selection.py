@@ -29,9 +29,9 @@ from recruitment.services import (
 from recruitment.services.selection import Score
 from tests.factories.core import make_staff, make_user
 from tests.factories.recruitment import (
-    ApplicationFactory,
     OpportunityFactory,
     SelectionCriterionFactory,
+    SentApplicationFactory,
     referral,
 )
 
@@ -48,7 +48,7 @@ def draft(**fields):
 
 
 def shortlisted(opportunity, staff, **fields):
-    application = ApplicationFactory(opportunity=opportunity, **fields)
+    application = SentApplicationFactory(opportunity=opportunity, **fields)
     return shortlist_application(application, by=staff, reason="Strong answers")
 
 
@@ -113,7 +113,7 @@ def test_close_then_filled_and_no_way_back(staff):
 
 def test_fix_shortlist_needs_one_shortlisted(staff):
     opportunity = OpportunityFactory()
-    ApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity)
 
     with pytest.raises(ValidationError, match="Shortlist at least one"):
         fix_shortlist(opportunity, by=staff)
@@ -146,7 +146,7 @@ def test_fix_shortlist_refused_to_other_staff(staff):
 
 
 def test_shortlisting_records_the_step_with_the_reason_and_who(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     shortlist_application(application, by=staff, reason="Strong answers")
 
@@ -163,7 +163,7 @@ def test_shortlisting_records_the_step_with_the_reason_and_who(staff):
 
 
 def test_a_decision_needs_a_reason(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     with pytest.raises(ValidationError, match="Give a reason"):
         shortlist_application(application, by=staff, reason="  ")
@@ -172,7 +172,7 @@ def test_a_decision_needs_a_reason(staff):
 
 
 def test_not_selected_needs_feedback_and_changes_nothing_without_it(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     with pytest.raises(ValidationError, match="Write feedback"):
         mark_unsuccessful(application, by=staff, reason="Others closer", feedback=" ")
@@ -182,7 +182,7 @@ def test_not_selected_needs_feedback_and_changes_nothing_without_it(staff):
 
 
 def test_not_selected_sends_the_person_a_message_with_the_feedback(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     mark_unsuccessful(
         application, by=staff, reason="Others closer", feedback="Your answers were thoughtful."
@@ -230,7 +230,7 @@ def test_without_blind_shortlisting_an_offer_needs_no_fixing(staff):
 
 
 def test_staff_cannot_decide_on_their_own_application(staff):
-    application = ApplicationFactory(person=staff.person)
+    application = SentApplicationFactory(person=staff.person)
 
     with pytest.raises(ValidationError, match="your own application"):
         shortlist_application(application, by=staff, reason="I am great")
@@ -253,7 +253,7 @@ def test_staff_cannot_decide_on_an_application_they_referred(staff):
     ids=["finance", "practitioner"],
 )
 def test_decisions_refused_to_anyone_but_the_engagement_team(actor):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     with pytest.raises(ValidationError, match="Only the engagement team"):
         shortlist_application(application, by=actor(), reason="Good")
@@ -262,7 +262,7 @@ def test_decisions_refused_to_anyone_but_the_engagement_team(actor):
 
 
 def test_decisions_refused_on_a_draft_opportunity(staff):
-    application = ApplicationFactory(opportunity=draft())
+    application = SentApplicationFactory(opportunity=draft())
 
     with pytest.raises(ValidationError, match="not published"):
         shortlist_application(application, by=staff, reason="Good")
@@ -272,7 +272,7 @@ def test_decisions_refused_on_a_draft_opportunity(staff):
 
 def test_turn_down_remaining_tells_everyone_still_waiting_and_leaves_offers(staff):
     opportunity = OpportunityFactory(blind_shortlisting=False)
-    waiting = ApplicationFactory(opportunity=opportunity)
+    waiting = SentApplicationFactory(opportunity=opportunity)
     listed = shortlisted(opportunity, staff)
     offered = offer_place(shortlisted(opportunity, staff), by=staff, reason="Best fit")
 
@@ -294,8 +294,8 @@ def test_turn_down_remaining_tells_everyone_still_waiting_and_leaves_offers(staf
 
 def test_turn_down_remaining_is_all_or_nothing(staff):
     opportunity = OpportunityFactory()
-    ApplicationFactory(opportunity=opportunity)
-    ApplicationFactory(opportunity=opportunity, person=staff.person)  # refused: their own
+    SentApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity, person=staff.person)  # refused: their own
 
     with pytest.raises(ValidationError, match="your own application"):
         turn_down_remaining(opportunity, by=staff, reason="Filled", feedback="Thank you.")
@@ -308,7 +308,7 @@ def test_turn_down_remaining_is_all_or_nothing(staff):
 
 
 def test_scores_are_saved_and_replaced_one_per_scorer_and_criterion(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     criterion = SelectionCriterionFactory(opportunity=application.opportunity, max_score=4)
 
     score_application(application, by=staff, scores={criterion.pk: Score(2, "ok")})
@@ -324,7 +324,7 @@ def test_scores_are_saved_and_replaced_one_per_scorer_and_criterion(staff):
 
 
 def test_a_score_above_the_highest_saves_none_of_the_scores(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     first = SelectionCriterionFactory(opportunity=application.opportunity, max_score=4)
     second = SelectionCriterionFactory(opportunity=application.opportunity, max_score=4)
 
@@ -335,7 +335,7 @@ def test_a_score_above_the_highest_saves_none_of_the_scores(staff):
 
 
 def test_a_criterion_of_another_opportunity_is_refused(staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     elsewhere = SelectionCriterionFactory()
 
     with pytest.raises(ValidationError, match="not one of this opportunity's criteria"):
@@ -345,7 +345,7 @@ def test_a_criterion_of_another_opportunity_is_refused(staff):
 
 
 def test_nobody_scores_their_own_application(staff):
-    application = ApplicationFactory(person=staff.person)
+    application = SentApplicationFactory(person=staff.person)
     criterion = SelectionCriterionFactory(opportunity=application.opportunity)
 
     with pytest.raises(ValidationError, match="your own application"):
@@ -366,7 +366,7 @@ def test_scores_cannot_change_after_the_decision(staff):
 
 
 def test_scoring_refused_to_staff_without_the_selection_permission():
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     criterion = SelectionCriterionFactory(opportunity=application.opportunity)
 
     with pytest.raises(ValidationError, match="Only the engagement team"):
@@ -378,7 +378,7 @@ def test_scoring_refused_to_staff_without_the_selection_permission():
 
 
 def test_a_person_with_lived_experience_is_not_a_scorer():
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     criterion = SelectionCriterionFactory(opportunity=application.opportunity)
     applicant = make_user(roles=[Role.PWLE])
 

@@ -19,10 +19,10 @@ from recruitment.models import Application, ApplicationScore, Opportunity
 from recruitment.services import fix_shortlist, shortlist_application
 from tests.factories.core import TEST_ACTOR, make_person, make_staff, make_user
 from tests.factories.recruitment import (
-    ApplicationFactory,
     EngagementFactory,
     OpportunityFactory,
     SelectionCriterionFactory,
+    SentApplicationFactory,
     TrainingModuleFactory,
     referral,
 )
@@ -52,7 +52,7 @@ def leaky_applications(opportunity: Opportunity) -> tuple[Application, Applicati
     """A self-made application and a referral whose names could leak: distinctive display names
     for the applicants and the practitioner."""
     practitioner = make_person(roles=[Role.PRACTITIONER], chosen_name="Practitioner Quillon")
-    own = ApplicationFactory(opportunity=opportunity, person__chosen_name="Applicant Zephyrine")
+    own = SentApplicationFactory(opportunity=opportunity, person__chosen_name="Applicant Zephyrine")
     referred = referral(
         opportunity, practitioner, person=make_person(chosen_name="Referred Marlowe")
     )
@@ -70,7 +70,7 @@ def fixed(opportunity: Opportunity, application: Application) -> None:
 def test_list_shows_each_opportunity_with_counts_by_state(client, staff):
     opportunity = OpportunityFactory(title="Survivor advisory panel")
     for status in ["submitted", "submitted", "shortlisted", "unsuccessful", "draft"]:
-        ApplicationFactory(opportunity=opportunity, status=status)
+        SentApplicationFactory(opportunity=opportunity, status=status)
 
     response = client.get(LIST)
 
@@ -83,8 +83,8 @@ def test_list_shows_each_opportunity_with_counts_by_state(client, staff):
 def test_list_queries_do_not_grow_with_opportunities(client, staff):
     def add_row():
         opportunity = OpportunityFactory()
-        ApplicationFactory(opportunity=opportunity)
-        ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+        SentApplicationFactory(opportunity=opportunity)
+        SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
 
     assert_queries_do_not_grow(client, LIST, add_row)
 
@@ -135,7 +135,7 @@ def test_pipeline_queries_do_not_grow_with_applications(client, staff, reveal):
     criterion = SelectionCriterionFactory(opportunity=opportunity)
     opportunity.required_modules.add(TrainingModuleFactory())
     practitioner = make_person(roles=[Role.PRACTITIONER])
-    first = ApplicationFactory(opportunity=opportunity)
+    first = SentApplicationFactory(opportunity=opportunity)
     if reveal:
         fixed(opportunity, first)
 
@@ -151,7 +151,7 @@ def test_pipeline_queries_do_not_grow_with_applications(client, staff, reveal):
 
 def test_pipeline_counts_involvement_in_the_last_12_months_only(client, staff):
     opportunity = OpportunityFactory(blind_shortlisting=False)
-    application = ApplicationFactory(opportunity=opportunity)
+    application = SentApplicationFactory(opportunity=opportunity)
     person = application.person
     today = london_today()
     EngagementFactory(person=person, status=EngagementStatus.COMPLETED, date=today)
@@ -163,10 +163,10 @@ def test_pipeline_counts_involvement_in_the_last_12_months_only(client, staff):
     )
     EngagementFactory(person=person, status=EngagementStatus.CANCELLED, date=today)
     EngagementFactory(status=EngagementStatus.COMPLETED, date=today)  # someone else's
-    ApplicationFactory(
+    SentApplicationFactory(
         person=person, status=ApplicationStatus.ACCEPTED, status_changed_at=timezone.now()
     )
-    ApplicationFactory(
+    SentApplicationFactory(
         person=person,
         status=ApplicationStatus.ACCEPTED,
         status_changed_at=timezone.now() - timedelta(days=400),
@@ -182,7 +182,7 @@ def test_pipeline_shows_mean_score_and_training_done(client, staff):
     criterion = SelectionCriterionFactory(opportunity=opportunity)
     required, other = TrainingModuleFactory(), TrainingModuleFactory()
     opportunity.required_modules.add(required, TrainingModuleFactory())
-    application = ApplicationFactory(opportunity=opportunity)
+    application = SentApplicationFactory(opportunity=opportunity)
     for score in (2, 3):
         ApplicationScore.objects.create(
             application=application,
@@ -202,9 +202,9 @@ def test_pipeline_shows_mean_score_and_training_done(client, staff):
 
 def test_pipeline_filters_by_state_and_never_shows_drafts(client, staff):
     opportunity = OpportunityFactory()
-    sent = ApplicationFactory(opportunity=opportunity)
-    listed = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
-    ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.DRAFT)
+    sent = SentApplicationFactory(opportunity=opportunity)
+    listed = SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.DRAFT)
 
     everyone = client.get(pipeline_url(opportunity)).context["rows"]
     only_listed = client.get(pipeline_url(opportunity) + "?state=shortlisted").context["rows"]
@@ -255,8 +255,8 @@ def test_publish_button_without_criteria_says_why_and_changes_nothing(client, st
 
 def test_turn_down_the_rest_with_feedback(client, staff):
     opportunity = OpportunityFactory()
-    ApplicationFactory(opportunity=opportunity)
-    ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    SentApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
 
     response = client.post(
         f"{LIST}{opportunity.pk}/not-selected/",
@@ -272,7 +272,7 @@ def test_turn_down_the_rest_with_feedback(client, staff):
 
 def test_turn_down_the_rest_without_feedback_is_refused(client, staff):
     opportunity = OpportunityFactory()
-    ApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity)
 
     response = client.post(f"{LIST}{opportunity.pk}/not-selected/", {"reason": "Filled"})
 
@@ -285,7 +285,7 @@ def test_turn_down_the_rest_without_feedback_is_refused(client, staff):
 
 
 def with_support_needs(opportunity: Opportunity) -> Application:
-    return ApplicationFactory(
+    return SentApplicationFactory(
         opportunity=opportunity,
         person__chosen_name="Applicant Zephyrine",
         why_interested="I care about fair work.",
@@ -333,7 +333,7 @@ def test_application_history_hides_the_applicants_own_steps_name_while_blind(cli
     applicant = make_user(roles=[Role.PWLE])
     applicant.person.chosen_name = "Applicant Zephyrine"
     applicant.person.save()
-    application = ApplicationFactory(opportunity=opportunity, person=applicant.person)
+    application = SentApplicationFactory(opportunity=opportunity, person=applicant.person)
     application.events.create(from_status="draft", to_status="submitted", by=applicant, note="x")
     shortlist_application(application, by=staff, reason="Strong answers")
 
@@ -346,7 +346,7 @@ def test_application_history_hides_the_applicants_own_steps_name_while_blind(cli
 
 
 def test_scoring_on_the_application_page(client, staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     criterion = SelectionCriterionFactory(opportunity=application.opportunity, max_score=4)
 
     response = client.post(
@@ -363,7 +363,7 @@ def test_scoring_on_the_application_page(client, staff):
 
 
 def test_a_score_out_of_range_is_shown_as_an_error(client, staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
     criterion = SelectionCriterionFactory(opportunity=application.opportunity, max_score=4)
 
     response = client.post(application_url(application) + "score/", {f"score_{criterion.pk}": "9"})
@@ -374,7 +374,7 @@ def test_a_score_out_of_range_is_shown_as_an_error(client, staff):
 
 
 def test_decision_not_selected_without_feedback_is_refused(client, staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     response = client.post(
         application_url(application) + "decide/", {"to": "unsuccessful", "reason": "Others"}
@@ -386,7 +386,7 @@ def test_decision_not_selected_without_feedback_is_refused(client, staff):
 
 
 def test_decision_not_selected_with_feedback(client, staff):
-    application = ApplicationFactory()
+    application = SentApplicationFactory()
 
     response = client.post(
         application_url(application) + "decide/",
@@ -402,7 +402,7 @@ def test_decision_not_selected_with_feedback(client, staff):
 
 
 def test_blind_decisions_offer_only_shortlisting_or_not_selected(client, staff):
-    application = ApplicationFactory(status=ApplicationStatus.SHORTLISTED)
+    application = SentApplicationFactory(status=ApplicationStatus.SHORTLISTED)
 
     offered = client.post(
         application_url(application) + "decide/", {"to": "offered", "reason": "Great"}
@@ -416,7 +416,9 @@ def test_blind_decisions_offer_only_shortlisting_or_not_selected(client, staff):
 
 def test_the_step_buttons_never_say_interview(client, staff):
     opportunity = OpportunityFactory(blind_shortlisting=False)
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    application = SentApplicationFactory(
+        opportunity=opportunity, status=ApplicationStatus.SHORTLISTED
+    )
 
     page = client.get(application_url(application)).content.decode()
 
@@ -466,7 +468,7 @@ def test_pipeline_pages_keep_the_filter(client, staff, monkeypatch):
     monkeypatch.setattr("recruitment.views.selection.PER_PAGE", 1)
     opportunity = OpportunityFactory()
     for _ in range(3):
-        ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+        SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
 
     response = client.get(pipeline_url(opportunity) + "?state=shortlisted&page=2")
 

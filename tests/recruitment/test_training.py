@@ -17,8 +17,8 @@ from recruitment.selectors.selection import who_is_ready
 from recruitment.services import record_training_completion
 from tests.factories.core import PersonFactory, make_staff
 from tests.factories.recruitment import (
-    ApplicationFactory,
     OpportunityFactory,
+    SentApplicationFactory,
     TrainingModuleFactory,
 )
 from tests.queries import assert_queries_do_not_grow
@@ -122,10 +122,10 @@ def test_who_is_ready_lists_people_on_their_way_with_the_modules_they_did(staff)
     )
     TrainingModuleFactory(name="Not required")
     opportunity.required_modules.add(induction, reviewing)
-    ready = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
-    halfway = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
-    ApplicationFactory(opportunity=opportunity)  # only sent: not listed
-    ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.UNSUCCESSFUL)
+    ready = SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
+    halfway = SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    SentApplicationFactory(opportunity=opportunity)  # only sent: not listed
+    SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.UNSUCCESSFUL)
     for module in (induction, reviewing):
         record_training_completion(ready.person, module, by=staff, completed_on=date(2026, 1, 5))
     record_training_completion(halfway.person, induction, by=staff, completed_on=date(2026, 2, 1))
@@ -143,7 +143,9 @@ def test_who_is_ready_lists_people_on_their_way_with_the_modules_they_did(staff)
 
 def test_who_is_ready_shows_no_names_while_the_shortlist_is_blind():
     opportunity = OpportunityFactory()
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    application = SentApplicationFactory(
+        opportunity=opportunity, status=ApplicationStatus.SHORTLISTED
+    )
 
     _modules, rows = who_is_ready(opportunity)
 
@@ -154,7 +156,9 @@ def test_recording_training_on_the_ready_page(client, staff):
     opportunity = OpportunityFactory()
     module = TrainingModuleFactory(name="Induction")
     opportunity.required_modules.add(module)
-    application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    application = SentApplicationFactory(
+        opportunity=opportunity, status=ApplicationStatus.SHORTLISTED
+    )
     client.force_login(staff)
 
     response = client.post(
@@ -174,8 +178,8 @@ def test_recording_training_on_the_ready_page_refuses_someone_not_listed(client,
     opportunity = OpportunityFactory()
     module = TrainingModuleFactory()
     opportunity.required_modules.add(module)
-    ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
-    elsewhere = ApplicationFactory(status=ApplicationStatus.SHORTLISTED)
+    SentApplicationFactory(opportunity=opportunity, status=ApplicationStatus.SHORTLISTED)
+    elsewhere = SentApplicationFactory(status=ApplicationStatus.SHORTLISTED)
     client.force_login(staff)
 
     response = client.post(
@@ -194,7 +198,9 @@ def test_ready_page_queries_do_not_grow_with_people(client, staff):
     client.force_login(staff)
 
     def add_row():
-        application = ApplicationFactory(opportunity=opportunity, status=ApplicationStatus.ACCEPTED)
+        application = SentApplicationFactory(
+            opportunity=opportunity, status=ApplicationStatus.ACCEPTED
+        )
         record_training_completion(
             application.person, modules[0], by=staff, completed_on=date(2026, 1, 1)
         )
