@@ -40,8 +40,9 @@ from recruitment.models import (
 from recruitment.selectors import claimable_count, recruitment_personal_data
 from recruitment.selectors.opportunities import offers_to_answer_count, unsent_applications_count
 from recruitment.selectors.receipts import receipts_personal_data
-from recruitment.selectors.selection import onboarding_open
+from recruitment.selectors.selection import onboarding_open, training_personal_data
 from recruitment.services import erase_claim_receipts, erase_recruitment_records
+from recruitment.services.training import erase_training_records
 
 HONORARIA = _("Engagements and honoraria")
 SELECTION = _("Opportunities, selection and training")
@@ -57,14 +58,20 @@ def _does_paid_work(request: HttpRequest) -> bool:
 
 
 def _personal_data(person: Person) -> dict[str, Any]:
-    """Engagements, claims and eligibility (recruitment_personal_data), and receipts."""
-    return {**recruitment_personal_data(person), "receipts": receipts_personal_data(person)}
+    """Engagements, claims and eligibility, applications (recruitment_personal_data), receipts,
+    training and onboarding."""
+    return {
+        **recruitment_personal_data(person),
+        "receipts": receipts_personal_data(person),
+        **training_personal_data(person),
+    }
 
 
 def _erase(person: Person, *, by: Actor) -> None:
     """Receipts first (their files go when the erasure commits), then the rest."""
     erase_claim_receipts(person, by=by)
     erase_recruitment_records(person, by=by)
+    erase_training_records(person, by=by)
 
 
 OPPORTUNITY_ROLES = frozenset({Role.PWLE, Role.LEE, Role.PRACTITIONER})

@@ -27,9 +27,10 @@ EXPECTED = {
     "/portal/profile/": 1,
     "/portal/involvement/": 1,
     "/portal/support/": 2,
-    # The core's part (10) and recruitment's (7: eligibility, engagements with claims, histories,
-    # receipts; applications with their opportunity, their histories, referrals made).
-    "/portal/my-information/": 17,
+    # The core's part (10) and recruitment's (9: eligibility, engagements with claims, histories,
+    # receipts; applications with their opportunity, their histories, referrals made; training,
+    # onboarding).
+    "/portal/my-information/": 19,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,

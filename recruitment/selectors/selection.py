@@ -426,3 +426,26 @@ def training_of(person: Person) -> QuerySet[TrainingCompletion]:
         .select_related("module")
         .order_by("-completed_on", "pk")
     )
+
+
+def training_personal_data(person: Person) -> dict[str, Any]:
+    """The person's training records and onboarding checklist, for their download. Two
+    queries."""
+    onboarding = Onboarding.objects.filter(person=person).first()
+    return {
+        "training": [
+            {"module": completion.module.name, "completed_on": completion.completed_on.isoformat()}
+            for completion in training_of(person)
+        ],
+        "onboarding": None
+        if onboarding is None
+        else {
+            "started": onboarding.started_at.isoformat(),
+            "agreement_signed_on": _iso(onboarding.agreement_signed_on),
+            "access_needs_confirmed_on": _iso(onboarding.access_needs_confirmed_on),
+        },
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return None if day is None else day.isoformat()

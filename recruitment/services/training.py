@@ -16,7 +16,6 @@ from coprod.audit import Actor, records_actor
 from coprod.models import Person, User, london_today
 from coprod.permissions import is_staff_with
 from recruitment.models import Onboarding, TrainingCompletion, TrainingModule
-from recruitment.services.selection import audit_change
 
 
 def may_record_training(user: object) -> bool:
@@ -46,7 +45,7 @@ def record_training_completion(
     """`person` completed `module` on `completed_on` (not in the future). Once per person and
     module: a second record is refused with a plain message.
 
-    Side effects: saves a TrainingCompletion naming who recorded it; writes an audit row."""
+    Side effects: saves a TrainingCompletion naming who recorded it (audited)."""
     _check(by, may_record_training, _("Only the engagement team can record training."))
     _not_in_future(completed_on, _("The date the training was completed cannot be in the future."))
     if TrainingCompletion.objects.filter(person=person, module=module).exists():
@@ -61,7 +60,6 @@ def record_training_completion(
     )
     completion.full_clean()
     completion.save()
-    audit_change(completion, {"completed_on": (None, completed_on.isoformat())})
     return completion
 
 
@@ -79,11 +77,9 @@ def _mark(person: Person, field: str, day: date, *, by: Actor, future: str) -> O
     _check(by, may_change_onboarding, _("Only the engagement team can change onboarding steps."))
     _not_in_future(day, future)
     onboarding, _created = Onboarding.objects.select_for_update().get_or_create(person=person)
-    before = getattr(onboarding, field)
     setattr(onboarding, field, day)
     onboarding.full_clean()
     onboarding.save(update_fields=[field, "updated_at"])
-    audit_change(onboarding, {field: (before, day.isoformat())})
     return onboarding
 
 
@@ -115,3 +111,15 @@ def confirm_access_needs(person: Person, *, by: Actor, confirmed_on: date) -> On
         by=by,
         future=_("The date access needs were confirmed cannot be in the future."),
     )
+
+
+@records_actor
+@transaction.atomic
+def erase_training_records(person: Person, *, by: Actor) -> None:
+    """Part of the person's erasure (coprod.services.rights.erase_person): their training
+    records and onboarding checklist are deleted. Nothing is kept: neither pays anyone.
+
+    Side effects: deletes TrainingCompletion and Onboarding rows (audited)."""
+    for completion in TrainingCompletion.objects.filter(person=person):
+        completion.delete()
+    Onboarding.objects.filter(person=person).delete()

@@ -106,8 +106,9 @@ def test_portal_my_information_queries(client):
     )
 
     # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, the receipts:
-    # 1, and 3 for applications, their histories and referrals made).
-    assert count == 17
+    # 1, 3 for applications, their histories and referrals made, and 2 for training and
+    # onboarding).
+    assert count == 19
 
 
 @pytest.mark.parametrize(

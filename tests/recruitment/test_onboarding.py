@@ -4,6 +4,7 @@ the person in the portal with their training, and a "Things to do" item while a 
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -13,8 +14,9 @@ from django.core.exceptions import ValidationError
 from coprod.enums import Role, StaffGroup
 from coprod.models import london_today
 from coprod.selectors import things_to_do_for_person
+from coprod.services.rights import erase_person, request_erasure
 from recruitment.enums import ApplicationStatus, PaymentMethod
-from recruitment.models import Onboarding
+from recruitment.models import Onboarding, TrainingCompletion
 from recruitment.selectors.selection import onboarding_checklist
 from recruitment.services import (
     confirm_access_needs,
@@ -72,12 +74,12 @@ def test_staff_mark_the_agreement_and_access_needs_with_their_dates_audited(staf
     record_agreement_signed(person, by=staff, signed_on=date(2026, 5, 1))
     onboarding = confirm_access_needs(person, by=staff, confirmed_on=date(2026, 5, 2))
 
-    entries = LogEntry.objects.get_for_object(onboarding).order_by("pk")
+    entries = LogEntry.objects.get_for_object(onboarding).filter(action=LogEntry.Action.UPDATE)
     assert (onboarding.agreement_signed_on, onboarding.access_needs_confirmed_on) == (
         date(2026, 5, 1),
         date(2026, 5, 2),
     )
-    assert [(entry.actor, list(entry.changes)) for entry in entries] == [
+    assert [(entry.actor, list(entry.changes)) for entry in entries.order_by("pk")] == [
         (staff, ["agreement_signed_on"]),
         (staff, ["access_needs_confirmed_on"]),
     ]
@@ -227,3 +229,23 @@ def test_onboarding_page_is_only_for_accepted_applications(client, staff):
     response = client.get(onboarding_url(application))
 
     assert response.status_code == 404
+
+
+def test_the_download_has_their_training_and_onboarding_and_erasure_removes_both(client, staff):
+    member = make_user(roles=[Role.LEE])
+    someone_else = PersonFactory()
+    module = TrainingModuleFactory(name="Trauma-informed practice")
+    for person in (member.person, someone_else):
+        record_training_completion(person, module, by=staff, completed_on=date(2026, 3, 2))
+        record_agreement_signed(person, by=staff, signed_on=date(2026, 3, 3))
+    client.force_login(member)
+
+    data = json.loads(client.get("/portal/my-information/download/").content)["recruitment"]
+    erase_person(request_erasure(member.person, by=member), by=staff, reason="Asked by phone")
+
+    assert data["training"] == [
+        {"module": "Trauma-informed practice", "completed_on": "2026-03-02"}
+    ]
+    assert data["onboarding"]["agreement_signed_on"] == "2026-03-03"
+    assert list(TrainingCompletion.objects.values_list("person", flat=True)) == [someone_else.pk]
+    assert list(Onboarding.objects.values_list("person", flat=True)) == [someone_else.pk]

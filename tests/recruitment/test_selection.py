@@ -62,10 +62,11 @@ def test_publish_opens_a_draft_with_a_criterion_and_records_who_and_when(staff):
     publish_opportunity(opportunity, by=staff)
 
     opportunity.refresh_from_db()
-    entry = LogEntry.objects.get_for_object(opportunity).get()
+    entry = LogEntry.objects.get_for_object(opportunity).get(action=LogEntry.Action.UPDATE)
     assert opportunity.status == OpportunityStatus.OPEN
     assert opportunity.published_at is not None
-    assert (entry.actor, entry.changes) == (staff, {"status": ["draft", "open"]})
+    assert (entry.actor, entry.changes["status"]) == (staff, ["draft", "open"])
+    assert sorted(entry.changes) == ["published_at", "status"]
 
 
 def test_publish_refuses_a_closing_date_in_the_past_and_changes_nothing(staff):
