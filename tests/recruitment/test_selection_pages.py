@@ -550,3 +550,23 @@ def test_status_button_needs_the_permission_to_change_opportunities(client):
 
     assert response.status_code == 403
     assert Opportunity.objects.get().status == OpportunityStatus.OPEN
+
+
+@pytest.mark.parametrize("reveal", [False, True], ids=["names hidden", "names shown"])
+def test_application_page_queries_do_not_grow_with_scores_and_steps(client, staff, reveal):
+    opportunity = OpportunityFactory()
+    criterion = SelectionCriterionFactory(opportunity=opportunity)
+    application = ApplicationFactory(opportunity=opportunity)
+    if reveal:
+        fixed(opportunity, application)
+
+    def add_row():
+        scorer = make_staff(StaffGroup.ENGAGEMENT)
+        ApplicationScore.objects.create(
+            application=application, criterion=criterion, scorer=scorer, score=2
+        )
+        application.events.create(
+            from_status=application.status, to_status=application.status, by=scorer, note="n"
+        )
+
+    assert_queries_do_not_grow(client, application_url(application), add_row)
