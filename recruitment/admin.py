@@ -339,6 +339,7 @@ restrict_lookups(
 
 # Opportunities and training (staff side of selection) -----------------------------------------
 # Imported here, beside their admins, so that the sections above stay as they were.
+from recruitment.enums import OpportunityStatus  # noqa: E402
 from recruitment.models import (  # noqa: E402
     Opportunity,
     SelectionCriterion,
@@ -372,6 +373,13 @@ class OpportunityAdmin(ServiceAdmin):
     readonly_fields = ["status", "published_at", "shortlist_fixed_at"]
     exclude = ["created_by"]
     actions = ["publish", "close", "mark_filled"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # Decided before publishing: switched off once applications can come in, it would show
+        # the applicants' names and referrers before the shortlist is fixed.
+        if obj is not None and obj.status != OpportunityStatus.DRAFT:
+            return [*self.readonly_fields, "blind_shortlisting"]
+        return list(self.readonly_fields)
 
     def save_model(self, request: HttpRequest, obj: Opportunity, form: Any, change: bool) -> None:
         if not change:

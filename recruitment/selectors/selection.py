@@ -251,10 +251,14 @@ def application_history(application: Application) -> list[HistoryRow]:
     are left out while hidden). One query."""
     hidden = application.opportunity.names_hidden
     labels = dict(ApplicationStatus.choices)
+    # A member of staff may apply, or refer someone: those steps are the applicant's side.
+    applicant_side = {application.person_id, application.referred_by_id}
     rows = []
     events = ApplicationEvent.objects.filter(application=application).select_related("by__person")
     for event in events.order_by("at", "pk"):
-        staff = event.by is not None and event.by.is_staff
+        staff = (
+            event.by is not None and event.by.is_staff and event.by.person_id not in applicant_side
+        )
         if event.by is None:
             by = _("The system")
         elif staff or not hidden:

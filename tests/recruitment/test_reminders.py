@@ -21,6 +21,7 @@ from recruitment.enums import (
     ReminderKind,
 )
 from recruitment.models import Application, Opportunity, Reminder
+from recruitment.selectors.reminders import unclaimed_work_due
 from recruitment.services import reminders
 from recruitment.services.reminders import (
     remind_claims_waiting_for_approval,
@@ -579,3 +580,13 @@ def test_reminder_task_runs_its_sweep(django_capture_on_commit_callbacks, mailou
 
     assert result == 1
     assert sent(mailoutbox) == [(["sam@example.org"], "A message for you")]
+
+
+def test_what_was_reminded_is_no_longer_read_as_due():
+    """The sweep's read leaves out what was reminded (NOT EXISTS): without it, each hourly sweep
+    would read, and try to insert again, every reminder ever sent (the unique key alone keeps
+    each to once, at a cost that grows with the years)."""
+    draft_claim(claimant(), completed_days_ago=4)
+    remind_unclaimed_work(by=TEST_ACTOR)
+
+    assert list(unclaimed_work_due(now=NOW + timedelta(hours=1))) == []

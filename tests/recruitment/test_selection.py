@@ -452,3 +452,44 @@ def test_no_more_offers_than_places(staff):
         offer_place(second, by=staff, reason="Also good")
 
     assert Application.objects.get(pk=second.pk).status == ApplicationStatus.SHORTLISTED
+
+
+def test_admin_cannot_switch_off_blind_shortlisting_once_published(client, staff):
+    """Unticking "shortlist without names" on an open opportunity would show the applicants'
+    names before the shortlist is fixed: the box is read-only once the opportunity is published."""
+    opportunity = OpportunityFactory(title="Panel on safe housing")
+    criterion = SelectionCriterionFactory(opportunity=opportunity, name="Knows housing")
+    ApplicationFactory(opportunity=opportunity)
+    closes = timezone.localtime(opportunity.closes_at)
+    client.force_login(staff)
+
+    response = client.post(
+        f"/admin/recruitment/opportunity/{opportunity.pk}/change/",
+        {
+            "title": opportunity.title,
+            "summary": opportunity.summary,
+            "role_sought": opportunity.role_sought,
+            "involves": opportunity.involves,
+            "time_commitment": opportunity.time_commitment,
+            "engagement_kind": opportunity.engagement_kind,
+            "pay_rate": "25.00",
+            "pay_basis": opportunity.pay_basis,
+            "mode": opportunity.mode,
+            "access_support": opportunity.access_support,
+            "places": str(opportunity.places),
+            "closes_at_0": closes.date().isoformat(),
+            "closes_at_1": closes.strftime("%H:%M:%S"),
+            # "blind_shortlisting" left out: the box unticked.
+            "criteria-TOTAL_FORMS": "1",
+            "criteria-INITIAL_FORMS": "1",
+            "criteria-0-id": str(criterion.pk),
+            "criteria-0-opportunity": str(opportunity.pk),
+            "criteria-0-name": criterion.name,
+            "criteria-0-max_score": "4",
+            "criteria-0-order": "0",
+        },
+    )
+
+    assert response.status_code == 302
+    opportunity.refresh_from_db()
+    assert (opportunity.blind_shortlisting, opportunity.names_hidden) == (True, True)

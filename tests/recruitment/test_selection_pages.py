@@ -10,12 +10,15 @@ from datetime import timedelta
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coprod.enums import Role, StaffGroup
 from coprod.models import london_today
 from recruitment.enums import ApplicationStatus, EngagementStatus, OpportunityStatus
 from recruitment.models import Application, ApplicationScore, Opportunity
+from recruitment.selectors.selection import pipeline, who_is_ready
 from recruitment.services import fix_shortlist, shortlist_application
 from tests.factories.core import TEST_ACTOR, make_person, make_staff, make_user
 from tests.factories.recruitment import (
@@ -501,3 +504,71 @@ def test_staff_home_links_to_selection_pages_only_for_who_may_use_them(client, g
 
     shown = [link.label for link in sections.get("Opportunities, selection and training", [])]
     assert shown == links
+
+
+def test_application_history_hides_a_staff_applicants_own_steps_while_blind(client, staff):
+    """A member of staff may apply too: their own steps are an applicant's, not staff's."""
+    applicant = make_staff(StaffGroup.FINANCE)
+    applicant.person.chosen_name = "Applicant Zephyrine"
+    applicant.person.save()
+    application = ApplicationFactory(opportunity=OpportunityFactory(), person=applicant.person)
+    application.events.create(
+        from_status="draft", to_status="submitted", by=applicant, note="Zephyrine here"
+    )
+
+    response = client.get(application_url(application))
+
+    assert [(row.by, row.note) for row in response.context["history"]] == [
+        ("Applicant or referrer", "")
+    ]
+    assert "Zephyrine" not in response.content.decode()
+
+
+def test_blind_pipeline_and_who_is_ready_do_not_read_names(staff):
+    opportunity = OpportunityFactory()
+    own, _referred = leaky_applications(opportunity)
+    shortlist_application(own, by=TEST_ACTOR, reason="Strong")
+
+    with CaptureQueriesContext(connection) as queries:
+        list(pipeline(opportunity))
+        who_is_ready(opportunity)
+
+    read = [query["sql"] for query in queries]
+    assert [sql for sql in read if "chosen_name" in sql or "generated_name" in sql] == []
+
+
+def test_status_button_needs_the_permission_to_change_opportunities(client):
+    """Least privilege: a member of staff who may select but not change opportunities is
+    refused, and the opportunity stays as it was."""
+    selector = make_staff()
+    selector.user_permissions.add(
+        Permission.objects.get(codename="manage_selection"),
+        Permission.objects.get(codename="view_opportunity"),
+    )
+    opportunity = OpportunityFactory()
+    client.force_login(selector)
+
+    response = client.post(f"{LIST}{opportunity.pk}/status/", {"to": "closed"})
+
+    assert response.status_code == 403
+    assert Opportunity.objects.get().status == OpportunityStatus.OPEN
+
+
+@pytest.mark.parametrize("reveal", [False, True], ids=["names hidden", "names shown"])
+def test_application_page_queries_do_not_grow_with_scores_and_steps(client, staff, reveal):
+    opportunity = OpportunityFactory()
+    criterion = SelectionCriterionFactory(opportunity=opportunity)
+    application = ApplicationFactory(opportunity=opportunity)
+    if reveal:
+        fixed(opportunity, application)
+
+    def add_row():
+        scorer = make_staff(StaffGroup.ENGAGEMENT)
+        ApplicationScore.objects.create(
+            application=application, criterion=criterion, scorer=scorer, score=2
+        )
+        application.events.create(
+            from_status=application.status, to_status=application.status, by=scorer, note="n"
+        )
+
+    assert_queries_do_not_grow(client, application_url(application), add_row)
