@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 
 from coprod.enums import Role, StaffGroup
@@ -249,3 +250,28 @@ def test_the_download_has_their_training_and_onboarding_and_erasure_removes_both
     assert data["onboarding"]["agreement_signed_on"] == "2026-03-03"
     assert list(TrainingCompletion.objects.values_list("person", flat=True)) == [someone_else.pk]
     assert list(Onboarding.objects.values_list("person", flat=True)) == [someone_else.pk]
+
+
+def test_the_staff_onboarding_page_shows_how_they_want_to_be_paid_only_to_who_may_see_it(
+    client, staff
+):
+    application = accepted()
+    eligible(application.person, preference=PaymentMethod.VOUCHER)
+    record_agreement_signed(application.person, by=staff, signed_on=date(2026, 6, 1))
+    # Selection staff who may not see payment eligibility (not a default group: a custom one).
+    without = make_staff(StaffGroup.FUNDING)
+    without.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="recruitment",
+            codename__in=["manage_selection", "view_application", "view_opportunity"],
+        )
+    )
+
+    client.force_login(staff)
+    shown = client.get(onboarding_url(application)).content.decode()
+    client.force_login(without)
+    hidden = client.get(onboarding_url(application)).content.decode()
+
+    assert "(Voucher)" in shown
+    assert "(Voucher)" not in hidden
+    assert "How you want to be paid is set" in hidden

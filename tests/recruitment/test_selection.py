@@ -459,7 +459,7 @@ def test_admin_cannot_switch_off_blind_shortlisting_once_published(client, staff
     names before the shortlist is fixed: the box is read-only once the opportunity is published."""
     opportunity = OpportunityFactory(title="Panel on safe housing")
     criterion = SelectionCriterionFactory(opportunity=opportunity, name="Knows housing")
-    ApplicationFactory(opportunity=opportunity)
+    SentApplicationFactory(opportunity=opportunity)
     closes = timezone.localtime(opportunity.closes_at)
     client.force_login(staff)
 

@@ -511,7 +511,7 @@ def test_application_history_hides_a_staff_applicants_own_steps_while_blind(clie
     applicant = make_staff(StaffGroup.FINANCE)
     applicant.person.chosen_name = "Applicant Zephyrine"
     applicant.person.save()
-    application = ApplicationFactory(opportunity=OpportunityFactory(), person=applicant.person)
+    application = SentApplicationFactory(opportunity=OpportunityFactory(), person=applicant.person)
     application.events.create(
         from_status="draft", to_status="submitted", by=applicant, note="Zephyrine here"
     )
@@ -558,7 +558,7 @@ def test_status_button_needs_the_permission_to_change_opportunities(client):
 def test_application_page_queries_do_not_grow_with_scores_and_steps(client, staff, reveal):
     opportunity = OpportunityFactory()
     criterion = SelectionCriterionFactory(opportunity=opportunity)
-    application = ApplicationFactory(opportunity=opportunity)
+    application = SentApplicationFactory(opportunity=opportunity)
     if reveal:
         fixed(opportunity, application)
 
@@ -572,3 +572,24 @@ def test_application_page_queries_do_not_grow_with_scores_and_steps(client, staf
         )
 
     assert_queries_do_not_grow(client, application_url(application), add_row)
+
+
+def test_the_pipeline_offers_editing_the_opportunity_only_to_who_may_edit_it(client):
+    opportunity = OpportunityFactory()
+    editor = make_staff(StaffGroup.ENGAGEMENT)
+    selector = make_staff(StaffGroup.FUNDING)
+    selector.user_permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="recruitment",
+            codename__in=["manage_selection", "view_application", "view_opportunity"],
+        )
+    )
+
+    client.force_login(editor)
+    for_editor = client.get(pipeline_url(opportunity)).content.decode()
+    client.force_login(selector)
+    for_selector = client.get(pipeline_url(opportunity))
+
+    assert "Edit the opportunity" in for_editor
+    assert for_selector.status_code == 200
+    assert "Edit the opportunity" not in for_selector.content.decode()
