@@ -10,7 +10,8 @@ DEV := .dev
 DEV_ENV = DJANGO_DEBUG=1 \
 	DJANGO_SECRET_KEY=development-only-insecure-secret-key \
 	COPROD_FIELD_ENCRYPTION_KEY=$$(cat $(DEV)/field-encryption.key) \
-	EMAIL_URL=filemail://$(CURDIR)/$(DEV)/mail
+	EMAIL_URL=filemail://$(CURDIR)/$(DEV)/mail \
+	COPROD_SITE_URL=http://127.0.0.1:8000
 
 .PHONY: run test install assets browser lint fmt worker beat messages lock clean bench
 

@@ -384,6 +384,12 @@ COPROD_HONORARIA_YEAR_WARNING = env_int("COPROD_HONORARIA_YEAR_WARNING", default
 if COPROD_HONORARIA_PAY_WITHIN_DAYS < 0 or COPROD_HONORARIA_YEAR_WARNING < 0:
     raise ImproperlyConfigured("The COPROD_HONORARIA_* settings must be 0 or more.")
 
+# Where the site is, for links in messages sent by tasks (no request to build them from), such as
+# the staff reminders. Without it those messages carry the path only.
+COPROD_SITE_URL = env.str("COPROD_SITE_URL", default="").rstrip("/")
+if COPROD_SITE_URL and not COPROD_SITE_URL.startswith(("https://", "http://")):
+    raise ImproperlyConfigured("COPROD_SITE_URL must start with https:// (or http://).")
+
 # Receipts people attach to their claims (recruitment.models.ClaimReceipt): kept outside every
 # folder the web server or WhiteNoise serves (never under static/ or a public media root), and
 # served only through a view that checks who may see the claim. Production points this at a

@@ -59,6 +59,8 @@ DJANGO_DEBUG=0
 DJANGO_ALLOWED_HOSTS=$domain
 DJANGO_CSRF_TRUSTED_ORIGINS=https://$domain
 DEFAULT_FROM_EMAIL=no-reply@$domain
+# Links in messages sent by tasks (staff reminders).
+COPROD_SITE_URL=https://$domain
 # "Exit this page" leaves for this neutral site.
 COPROD_EXIT_URL=https://www.bbc.co.uk/weather
 END

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
@@ -44,7 +45,7 @@ from coprod.audit import Actor, records_actor
 from coprod.enums import NotificationCategory, StaffGroup
 from coprod.models import Notification
 from coprod.services.notifications import Outgoing, queue_notifications
-from recruitment.enums import ClaimStatus, EngagementKind, ReminderKind
+from recruitment.enums import EngagementKind, ReminderKind
 from recruitment.models import Reminder
 from recruitment.selectors.reminders import (
     DUE_SOON,
@@ -231,8 +232,14 @@ def _send_digest(
     return len(digests)
 
 
-def _claims_link(status: ClaimStatus) -> str:
-    return reverse("admin:recruitment_honorariumclaim_changelist") + f"?status__exact={status}"
+def _site_link(path: str) -> str:
+    """A link a member of staff can follow from an email (settings.COPROD_SITE_URL + path)."""
+    return settings.COPROD_SITE_URL + path
+
+
+def _claims_link(state: str) -> str:
+    """The staff claims queue in `state` (recruitment.views.claims.STATES)."""
+    return _site_link(reverse("recruitment:claims_in_state", kwargs={"state": state}))
 
 
 @records_actor
@@ -249,7 +256,7 @@ def remind_claims_waiting_for_approval(*, by: Actor, now: datetime | None = None
         ReminderKind.APPROVAL_WAITING,
         group=StaffGroup.ENGAGEMENT,
         permission="recruitment.approve_claim",
-        context={"count": count, "link": _claims_link(ClaimStatus.SUBMITTED)},
+        context={"count": count, "link": _claims_link("waiting")},
         now=now,
     )
 
@@ -269,7 +276,7 @@ def remind_payments_due_soon(*, by: Actor, now: datetime | None = None) -> int:
         ReminderKind.PAYMENT_DUE_SOON,
         group=StaffGroup.FINANCE,
         permission="recruitment.mark_claim_paid",
-        context={"link": _claims_link(ClaimStatus.APPROVED)},
+        context={"link": _claims_link("approved")},
         now=now,
         things=[(pk, DUE_SOON) for pk in claims],
     )
@@ -289,7 +296,7 @@ def remind_late_payments(*, by: Actor, now: datetime | None = None) -> int:
         ReminderKind.PAYMENT_LATE,
         group=StaffGroup.FINANCE,
         permission="recruitment.mark_claim_paid",
-        context={"link": _claims_link(ClaimStatus.APPROVED)},
+        context={"link": _claims_link("late")},
         now=now,
         things=[(pk, LATE) for pk in claims],
     )
@@ -310,7 +317,7 @@ def remind_eligibility_reviews(*, by: Actor, now: datetime | None = None) -> int
         ReminderKind.ELIGIBILITY_REVIEW,
         group=StaffGroup.ENGAGEMENT,
         permission="recruitment.add_paymenteligibility",
-        context={"link": reverse("admin:recruitment_paymenteligibility_changelist")},
+        context={"link": _site_link(reverse("admin:recruitment_paymenteligibility_changelist"))},
         now=now,
         things=[(pk, review_on.isoformat()) for pk, review_on in due],
     )

@@ -348,8 +348,9 @@ def submitted_claim(days_ago):
 
 
 def test_approval_digest_goes_once_a_day_to_each_approver(
-    django_capture_on_commit_callbacks, mailoutbox, time_machine
+    django_capture_on_commit_callbacks, mailoutbox, time_machine, settings
 ):
+    settings.COPROD_SITE_URL = "https://coprod.example.org"
     first = make_staff(StaffGroup.ENGAGEMENT, email="approver1@example.org")
     make_staff(StaffGroup.ENGAGEMENT, email="approver2@example.org")
     make_staff(StaffGroup.ENGAGEMENT, email="gone@example.org", is_active=False)
@@ -369,7 +370,7 @@ def test_approval_digest_goes_once_a_day_to_each_approver(
     assert body == (
         "3 claims have waited more than 3 days for approval.\n\n"
         "See them in the staff pages: "
-        "/admin/recruitment/honorariumclaim/?status__exact=submitted"
+        "https://coprod.example.org/staff/recruitment/claims/in/waiting/"
     )
     names = [claim.engagement.person.display_name for claim in waiting]
     assert not any(name in body for name in names)
