@@ -220,10 +220,14 @@ def submit_application(application: Application, *, by: Actor) -> Application:
 
     Side effects: as `move_application` (saves the Application with its sent time, and an
     ApplicationEvent)."""
-    locked = Application.objects.select_related("opportunity").get(pk=application.pk)
+    # Checked on the rows locked (the opportunity first, as offering a place does), so a send
+    # that waited for staff or another device past the closing time, or past staff closing it,
+    # is refused rather than sent late.
+    opportunity = Opportunity.objects.select_for_update().get(pk=application.opportunity_id)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if not _acts_for(locked, by):
         raise ValidationError(_("This is not your application."), code="not_yours")
-    _refuse_unless_open(locked.opportunity)
+    _refuse_unless_open(opportunity)
     missing = {
         field: message
         for field, message in missing_answer_messages().items()
