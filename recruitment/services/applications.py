@@ -123,14 +123,24 @@ def missing_answer_messages() -> dict[str, str]:
     }
 
 
+def _referred_and_supports(application: Application, person_id: int) -> bool:
+    """`person_id` referred the applicant and is still their support worker: a practitioner
+    who no longer supports them (staff changed it, or the person did) no longer acts for them."""
+    return (
+        application.route == ApplicationRoute.REFERRAL
+        and person_id == application.referred_by_id
+        and Person.objects.available_for_selection()
+        .filter(pk=application.person_id, safe_contact__support_worker_id=person_id)
+        .exists()
+    )
+
+
 def _acts_for(application: Application, by: Actor) -> bool:
-    """The applicant's own login, or the practitioner who referred them."""
+    """The applicant's own login, or the practitioner who referred them and supports them."""
     person_id = getattr(by, "person_id", None)
     if person_id is None:
         return False
-    return person_id == application.person_id or (
-        application.route == ApplicationRoute.REFERRAL and person_id == application.referred_by_id
-    )
+    return person_id == application.person_id or _referred_and_supports(application, person_id)
 
 
 def _refuse_unless_open(opportunity: Opportunity) -> None:
@@ -321,17 +331,15 @@ def refer_person(
 
 def may_answer_offer(user: Actor, application: Application) -> bool:
     """The person themself; or, for a person without a login, the practitioner who referred
-    them (answering with them)."""
+    them and is still their support worker (answering with them)."""
     person_id = getattr(user, "person_id", None)
     if person_id is None:
         return False
     if person_id == application.person_id:
         return True
-    return (
-        application.route == ApplicationRoute.REFERRAL
-        and person_id == application.referred_by_id
-        and not User.objects.filter(person_id=application.person_id).exists()
-    )
+    return not User.objects.filter(
+        person_id=application.person_id
+    ).exists() and _referred_and_supports(application, person_id)
 
 
 def _offer_made_by(application: Application) -> User | None:

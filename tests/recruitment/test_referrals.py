@@ -251,12 +251,36 @@ def test_another_practitioner_cannot_change_send_or_withdraw_a_referral(practiti
 
 
 def test_the_practitioner_answers_the_offer_of_someone_without_a_login(practitioner):
-    referral = referral_of(practitioner, ApplicationStatus.OFFERED)
+    referral = referral_of(
+        practitioner, ApplicationStatus.OFFERED, person=supported_by(practitioner)
+    )
 
     accept_offer(referral, by=practitioner)
 
     assert Application.objects.get(pk=referral.pk).status == ApplicationStatus.ACCEPTED
     assert Onboarding.objects.filter(person=referral.person).exists()
+
+
+def test_a_practitioner_who_no_longer_supports_the_person_cannot_answer_for_them(
+    client, practitioner
+):
+    person = supported_by(practitioner)
+    referral = referral_of(practitioner, ApplicationStatus.OFFERED, person=person)
+    update_safe_contact(
+        person,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        confirm=True,
+        support_worker=make_user(roles=[Role.PRACTITIONER]).person,
+    )
+    offer = reverse("opportunities:offer", kwargs={"application_id": referral.pk})
+
+    with pytest.raises(ValidationError):
+        accept_offer(referral, by=practitioner)
+    response = client.post(offer, {"answer": "decline"})
+
+    assert response.status_code == 404
+    assert Application.objects.get(pk=referral.pk).status == ApplicationStatus.OFFERED
+    assert not Onboarding.objects.exists()
 
 
 def test_the_practitioner_cannot_answer_for_someone_who_can_sign_in(practitioner):
