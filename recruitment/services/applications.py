@@ -203,16 +203,17 @@ def save_application(application: Application, *, by: Actor, **answers: str) -> 
     referred them, may; only while it is a draft and the opportunity is open.
 
     Side effects: saves the Application (answers encrypted)."""
-    locked = (
-        Application.objects.select_for_update().select_related("opportunity").get(pk=application.pk)
-    )
+    # The opportunity's row first, then the application's, in the order sending takes them (a
+    # save and a send at once from two devices must not wait for each other's locks).
+    opportunity = Opportunity.objects.select_for_update().get(pk=application.opportunity_id)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if not _acts_for(locked, by):
         raise ValidationError(_("This is not your application."), code="not_yours")
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(
             _("This application has been sent: it cannot be changed."), code="sent"
         )
-    _refuse_unless_open(locked.opportunity)
+    _refuse_unless_open(opportunity)
     _set_answers(locked, answers)
     locked.full_clean()
     locked.save()
