@@ -113,7 +113,8 @@ def own_applications(user: User) -> QuerySet[Application]:
 
 def answerable_offers(user: User) -> QuerySet[Application]:
     """Applications whose offer `user` may answer: their own; and a referral they made for a
-    person who has no login (who cannot sign in to answer: the practitioner answers with them)."""
+    person who has no login (who cannot sign in to answer: the practitioner answers with them)
+    and whom they still support."""
     if not user.is_authenticated or not user.is_active:
         return Application.objects.none()
     return Application.objects.filter(
@@ -122,6 +123,7 @@ def answerable_offers(user: User) -> QuerySet[Application]:
             referred_by_id=user.person_id,
             route=ApplicationRoute.REFERRAL,
             person__user__isnull=True,
+            person__in=people_supported_by(user.person).values("pk"),
         )
     ).select_related("opportunity", "person")
 

@@ -123,14 +123,24 @@ def missing_answer_messages() -> dict[str, str]:
     }
 
 
+def _referred_and_supports(application: Application, person_id: int) -> bool:
+    """`person_id` referred the applicant and is still their support worker: a practitioner
+    who no longer supports them (staff changed it, or the person did) no longer acts for them."""
+    return (
+        application.route == ApplicationRoute.REFERRAL
+        and person_id == application.referred_by_id
+        and Person.objects.available_for_selection()
+        .filter(pk=application.person_id, safe_contact__support_worker_id=person_id)
+        .exists()
+    )
+
+
 def _acts_for(application: Application, by: Actor) -> bool:
-    """The applicant's own login, or the practitioner who referred them."""
+    """The applicant's own login, or the practitioner who referred them and supports them."""
     person_id = getattr(by, "person_id", None)
     if person_id is None:
         return False
-    return person_id == application.person_id or (
-        application.route == ApplicationRoute.REFERRAL and person_id == application.referred_by_id
-    )
+    return person_id == application.person_id or _referred_and_supports(application, person_id)
 
 
 def _refuse_unless_open(opportunity: Opportunity) -> None:
@@ -193,16 +203,17 @@ def save_application(application: Application, *, by: Actor, **answers: str) -> 
     referred them, may; only while it is a draft and the opportunity is open.
 
     Side effects: saves the Application (answers encrypted)."""
-    locked = (
-        Application.objects.select_for_update().select_related("opportunity").get(pk=application.pk)
-    )
+    # The opportunity's row first, then the application's, in the order sending takes them (a
+    # save and a send at once from two devices must not wait for each other's locks).
+    opportunity = Opportunity.objects.select_for_update().get(pk=application.opportunity_id)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if not _acts_for(locked, by):
         raise ValidationError(_("This is not your application."), code="not_yours")
     if locked.status != ApplicationStatus.DRAFT:
         raise ValidationError(
             _("This application has been sent: it cannot be changed."), code="sent"
         )
-    _refuse_unless_open(locked.opportunity)
+    _refuse_unless_open(opportunity)
     _set_answers(locked, answers)
     locked.full_clean()
     locked.save()
@@ -220,10 +231,14 @@ def submit_application(application: Application, *, by: Actor) -> Application:
 
     Side effects: as `move_application` (saves the Application with its sent time, and an
     ApplicationEvent)."""
-    locked = Application.objects.select_related("opportunity").get(pk=application.pk)
+    # Checked on the rows locked (the opportunity first, as offering a place does), so a send
+    # that waited for staff or another device past the closing time, or past staff closing it,
+    # is refused rather than sent late.
+    opportunity = Opportunity.objects.select_for_update().get(pk=application.opportunity_id)
+    locked = Application.objects.select_for_update().get(pk=application.pk)
     if not _acts_for(locked, by):
         raise ValidationError(_("This is not your application."), code="not_yours")
-    _refuse_unless_open(locked.opportunity)
+    _refuse_unless_open(opportunity)
     missing = {
         field: message
         for field, message in missing_answer_messages().items()
@@ -317,17 +332,15 @@ def refer_person(
 
 def may_answer_offer(user: Actor, application: Application) -> bool:
     """The person themself; or, for a person without a login, the practitioner who referred
-    them (answering with them)."""
+    them and is still their support worker (answering with them)."""
     person_id = getattr(user, "person_id", None)
     if person_id is None:
         return False
     if person_id == application.person_id:
         return True
-    return (
-        application.route == ApplicationRoute.REFERRAL
-        and person_id == application.referred_by_id
-        and not User.objects.filter(person_id=application.person_id).exists()
-    )
+    return not User.objects.filter(
+        person_id=application.person_id
+    ).exists() and _referred_and_supports(application, person_id)
 
 
 def _offer_made_by(application: Application) -> User | None:

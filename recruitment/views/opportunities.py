@@ -40,6 +40,7 @@ from recruitment.selectors.opportunities import (
 from recruitment.services.applications import (
     accept_offer,
     decline_offer,
+    may_answer_offer,
     refer_person,
     save_application,
     start_application,
@@ -296,6 +297,8 @@ def referral(request: HttpRequest, application_id: int) -> HttpResponse:
             "application": application,
             "form": form,
             "no_login": not User.objects.filter(person_id=application.person_id).exists(),
+            "may_answer": application.status == ApplicationStatus.OFFERED
+            and may_answer_offer(request.user, application),
             "final_states": FINAL_APPLICATION_STATES,
         },
     )

@@ -14,11 +14,12 @@ from typing import Any
 
 from django.utils import timezone
 
-from coprod.enums import Role
+from coprod.enums import ContactChannel, Role
 from coprod.models import Person
+from coprod.services.contact import update_safe_contact
 from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus, RoleSought
 from recruitment.models import Application
-from tests.factories.core import UserFactory, make_person
+from tests.factories.core import TEST_ACTOR, UserFactory, make_person
 from tests.factories.recruitment import ApplicationFactory, OpportunityFactory, application_in
 from tests.matrix import (
     LOGIN,
@@ -133,15 +134,28 @@ def _referral(referrer: Person, status: ApplicationStatus, person: Person | None
     ).pk
 
 
+def _supported_by(practitioner: Person) -> Person:
+    person = make_person(roles=[Role.PWLE])
+    update_safe_contact(
+        person,
+        by=TEST_ACTOR,
+        confirm=False,
+        channels=[ContactChannel.SUPPORT_WORKER],
+        support_worker=practitioner,
+    )
+    return person
+
+
 def referral_by_visitor(status: ApplicationStatus) -> Callable[[Visit], dict[str, Any]]:
-    """A referral the visiting practitioner made, for a person without a login; other kinds of
-    visitor made no referral: one by some other practitioner is built for them."""
+    """A referral the visiting practitioner made, for a person without a login whom they
+    support; other kinds of visitor made no referral: one by some other practitioner is built
+    for them."""
 
     def build(visit: Visit) -> dict[str, Any]:
         referrer = (
             visit.person if visit.kind == "practitioner" else make_person(roles=[Role.PRACTITIONER])
         )
-        return {"application_id": _referral(referrer, status)}
+        return {"application_id": _referral(referrer, status, person=_supported_by(referrer))}
 
     return build
 

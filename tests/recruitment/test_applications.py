@@ -10,15 +10,16 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from coprod.enums import Role, RoleGrantSource, StaffGroup
 from coprod.models import Notification, RoleGrant
 from recruitment.enums import ApplicationStatus, OpportunityStatus, RoleSought
-from recruitment.models import Application, ApplicationEvent, Onboarding
+from recruitment.models import Application, ApplicationEvent, Onboarding, Opportunity
 from recruitment.services.applications import (
     accept_offer,
+    closed_message,
     decline_offer,
     save_application,
     start_application,
@@ -97,6 +98,17 @@ def test_start_application_refuses_an_opportunity_that_is_not_open(pwle, fields)
         "This opportunity has closed, so applications cannot be sent or changed any more. "
         "If you think this is wrong, contact us."
     ]
+    assert not Application.objects.exists()
+
+
+def test_start_application_checks_the_opportunity_as_it_is_now_not_as_it_was_read(pwle):
+    opportunity = OpportunityFactory()
+    Opportunity.objects.filter(pk=opportunity.pk).update(status=OpportunityStatus.CLOSED)
+
+    with pytest.raises(ValidationError) as refused:
+        start_application(opportunity, by=pwle)  # still "open" in memory: staff just closed it
+
+    assert refused.value.messages == [closed_message()]
     assert not Application.objects.exists()
 
 
@@ -439,3 +451,37 @@ def test_two_people_applying_at_once_get_different_numbers(monkeypatch):
     assert errors == []
     numbers = dict(Application.objects.values_list("person_id", "number"))
     assert numbers == {first.person_id: 1, second.person_id: 2}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_send_that_waits_for_the_lock_past_the_closing_time_is_refused():
+    """Whether it is still open is checked once the rows are locked: a send that had to wait
+    (staff, or the person on another device, acting on the application) until after the closing
+    time is refused, not sent late. Needs a database that locks rows (PostgreSQL, as in CI)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has one writer at a time: there is no race to test")
+    pwle = make_user(roles=[Role.PWLE])
+    application = start_application(
+        OpportunityFactory(closes_at=timezone.now() + timedelta(seconds=2)), by=pwle
+    )
+    save_application(application, by=pwle, **ANSWERS)
+    holding = threading.Event()
+
+    def hold_the_application_past_the_closing_time():
+        try:
+            with transaction.atomic():
+                Application.objects.select_for_update().get(pk=application.pk)
+                holding.set()
+                time.sleep(3)
+        finally:
+            connection.close()
+
+    holder = threading.Thread(target=hold_the_application_past_the_closing_time)
+    holder.start()
+    holding.wait(timeout=5)
+    with pytest.raises(ValidationError) as refused:
+        submit_application(application, by=pwle)
+    holder.join(timeout=10)
+
+    assert refused.value.messages == [closed_message()]
+    assert Application.objects.get(pk=application.pk).status == ApplicationStatus.DRAFT

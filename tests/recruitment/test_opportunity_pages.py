@@ -188,6 +188,19 @@ def test_opportunity_page_closed_shows_no_apply_button_to_an_applicant(client, p
     assert f'href="{apply_url(opportunity)}"' not in page
 
 
+def test_opportunity_page_is_not_found_when_only_someone_else_applied_to_it(client, pwle):
+    closed = OpportunityFactory(closes_at=timezone.now() - timedelta(days=1))
+    for_lee = OpportunityFactory(role_sought=RoleSought.LEE)
+    for opportunity in (closed, for_lee):
+        application_in(ApplicationStatus.SUBMITTED, opportunity=opportunity)
+
+    statuses = [
+        client.get(detail_url(opportunity)).status_code for opportunity in (closed, for_lee)
+    ]
+
+    assert statuses == [404, 404]
+
+
 # Applying --------------------------------------------------------------------------------------
 
 
@@ -437,6 +450,8 @@ def test_the_download_has_the_persons_applications_with_their_history(client, pw
         opportunity=OpportunityFactory(title="Advisory panel"),
         feedback="Apply again",
         why_interested="Mine to see",
+        support_needs="Step-free access",
+        safe_contact="Text only",
     )
     application_in(ApplicationStatus.SUBMITTED, why_interested="Someone else's")
 
@@ -447,6 +462,10 @@ def test_the_download_has_the_persons_applications_with_their_history(client, pw
         "Advisory panel",
         "Mine to see",
         "Apply again",
+    )
+    assert (exported["support_and_access_needs"], exported["safe_contact"]) == (
+        "Step-free access",
+        "Text only",
     )
     assert [step["to"] for step in exported["history"]] == ["Sent", "Not selected this time"]
     assert str(application.pk) not in [str(value) for value in exported.values()]

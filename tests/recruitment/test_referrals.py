@@ -5,20 +5,30 @@ kept as a draft. A practitioner sees their own referrals only."""
 from __future__ import annotations
 
 import json
+import time
+from datetime import timedelta
 
 import pytest
+import time_machine
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from coprod.enums import ContactChannel, PersonStatus, Role, StaffGroup
-from coprod.models import Person, User
+from coprod.models import FormDraft, Person, User
 from coprod.services.contact import update_safe_contact
 from coprod.services.people import set_involvement_status
 from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus
 from recruitment.models import Application, Onboarding
-from recruitment.services.applications import accept_offer, refer_person
+from recruitment.services.applications import (
+    accept_offer,
+    move_application,
+    refer_person,
+    save_application,
+    submit_application,
+    withdraw_application,
+)
 from tests.factories.core import TEST_ACTOR, make_person, make_staff, make_user
 from tests.factories.recruitment import OpportunityFactory, application_in
 from tests.queries import assert_queries_do_not_grow
@@ -87,6 +97,7 @@ def test_refer_a_new_person_makes_them_with_a_display_name_and_contact_through_m
     assert (person.chosen_name, person.login, person.legal_name) == ("Mira", None, "")
     assert person.safe_contact.support_worker == practitioner.person
     assert person.safe_contact.channels == [ContactChannel.SUPPORT_WORKER]
+    assert person.safe_contact.confirmed_at is None  # they have not confirmed it themself
     saved = Application.objects.get(pk=application.pk)
     assert (saved.route, saved.referred_by, saved.status) == (
         ApplicationRoute.REFERRAL,
@@ -222,13 +233,54 @@ def test_a_sent_referral_needs_the_required_answers(practitioner):
     assert not Application.objects.exists()
 
 
+def test_another_practitioner_cannot_change_send_or_withdraw_a_referral(practitioner):
+    draft = referral_of(practitioner, ApplicationStatus.DRAFT, why_interested="Their words")
+    other = make_user(roles=[Role.PRACTITIONER])
+
+    for act in (
+        lambda: save_application(draft, by=other, why_interested="Changed"),
+        lambda: submit_application(draft, by=other),
+        lambda: withdraw_application(draft, by=other),
+    ):
+        with pytest.raises(ValidationError) as refused:
+            act()
+        assert refused.value.messages == ["This is not your application."]
+
+    saved = Application.objects.get(pk=draft.pk)
+    assert (saved.status, saved.why_interested) == (ApplicationStatus.DRAFT, "Their words")
+
+
 def test_the_practitioner_answers_the_offer_of_someone_without_a_login(practitioner):
-    referral = referral_of(practitioner, ApplicationStatus.OFFERED)
+    referral = referral_of(
+        practitioner, ApplicationStatus.OFFERED, person=supported_by(practitioner)
+    )
 
     accept_offer(referral, by=practitioner)
 
     assert Application.objects.get(pk=referral.pk).status == ApplicationStatus.ACCEPTED
     assert Onboarding.objects.filter(person=referral.person).exists()
+
+
+def test_a_practitioner_who_no_longer_supports_the_person_cannot_answer_for_them(
+    client, practitioner
+):
+    person = supported_by(practitioner)
+    referral = referral_of(practitioner, ApplicationStatus.OFFERED, person=person)
+    update_safe_contact(
+        person,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        confirm=True,
+        support_worker=make_user(roles=[Role.PRACTITIONER]).person,
+    )
+    offer = reverse("opportunities:offer", kwargs={"application_id": referral.pk})
+
+    with pytest.raises(ValidationError):
+        accept_offer(referral, by=practitioner)
+    response = client.post(offer, {"answer": "decline"})
+
+    assert response.status_code == 404
+    assert Application.objects.get(pk=referral.pk).status == ApplicationStatus.OFFERED
+    assert not Onboarding.objects.exists()
 
 
 def test_the_practitioner_cannot_answer_for_someone_who_can_sign_in(practitioner):
@@ -337,6 +389,40 @@ def test_a_draft_referral_is_finished_and_sent_later(client, practitioner):
     )
 
 
+def test_a_timed_out_referral_comes_back_after_signing_in(client, practitioner):
+    opportunity = OpportunityFactory(closes_at=timezone.now() + timedelta(days=2))
+    typed = {**ANSWERS, "person": "new", "display_name": "Mira", "consent": "on"}
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.get(refer_url(opportunity))
+    with time_machine.travel(start + 3 * 60 * 60, tick=False):
+        client.post(refer_url(opportunity), typed)
+        client.force_login(practitioner)
+
+        page = client.get(refer_url(opportunity)).content.decode()
+
+    assert (ANSWERS["why_interested"] in page, 'value="Mira"' in page) == (True, True)
+    assert not FormDraft.objects.exists()
+    assert not Application.objects.exists()
+
+
+def test_a_timed_out_draft_referral_comes_back_after_signing_in(client, practitioner):
+    draft = referral_of(practitioner, ApplicationStatus.DRAFT, why_interested="Saved before")
+    url = reverse("opportunities:referral", kwargs={"application_id": draft.pk})
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.get(url)
+    with time_machine.travel(start + 3 * 60 * 60, tick=False):
+        client.post(url, {**ANSWERS, "why_interested": "Typed before the timeout"})
+        client.force_login(practitioner)
+
+        page = client.get(url).content.decode()
+
+    assert ("Typed before the timeout" in page, "Saved before" in page) == (True, False)
+    assert not FormDraft.objects.exists()
+    assert Application.objects.get(pk=draft.pk).why_interested == "Saved before"
+
+
 def test_your_referrals_lists_only_mine(client, practitioner):
     referral_of(practitioner, person=make_person(chosen_name="Mira"))
     referral_of(make_user(roles=[Role.PRACTITIONER]), person=make_person(chosen_name="Theirs"))
@@ -369,6 +455,23 @@ def test_my_referral_page_shows_the_answers_and_audits_the_view(client, practiti
         str(referral.pk),
         "portal referral",
     )
+
+
+def test_my_referral_page_leaves_the_feedback_to_a_person_who_can_sign_in(client, practitioner):
+    referred = make_user(roles=[Role.PWLE])
+    referral = referral_of(practitioner, person=referred.person, why_interested="Wants change")
+    move_application(
+        referral,
+        ApplicationStatus.UNSUCCESSFUL,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        feedback="Feedback for them alone",
+    )
+
+    page = client.get(
+        reverse("opportunities:referral", kwargs={"application_id": referral.pk})
+    ).content.decode()
+
+    assert ("Wants change" in page, "Feedback for them alone" in page) == (True, False)
 
 
 def test_your_referrals_queries_do_not_grow_with_referrals(client, practitioner):
