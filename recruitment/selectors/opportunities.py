@@ -15,9 +15,13 @@ from coprod.selectors import count_subquery, visible_to
 from recruitment.enums import ApplicationRoute, ApplicationStatus, OpportunityStatus, RoleSought
 from recruitment.models import Application, ApplicationEvent, Opportunity
 
-# Which opportunities each role is offered. An LEE keeps the PWLE role, so sees both.
+# Which opportunities each role is offered: people with lived experience, PWLE or LEE, see both
+# kinds. An LEE opportunity (an expert role: a funding panel, an advisory board) is how a PWLE
+# becomes an LEE: accepting its place records the step (services.applications.accept_offer), and
+# the training it needs (induction, say) is checked in selection. Researchers, policymakers and
+# staff are offered none; practitioners see every open one, to refer someone.
 ROLES_OFFERED = {
-    Role.PWLE: (RoleSought.PWLE,),
+    Role.PWLE: (RoleSought.PWLE, RoleSought.LEE),
     Role.LEE: (RoleSought.PWLE, RoleSought.LEE),
 }
 
@@ -89,7 +93,7 @@ def listed_opportunities(user: User, *, roles: frozenset[str]) -> QuerySet[Oppor
 
 def offered_to(opportunity: Opportunity, roles: frozenset[str]) -> bool:
     """Whether a person holding `roles` may apply to `opportunity` themself (its role sought
-    matches one of theirs: PWLE ones for PWLE, both kinds for LEE)."""
+    matches one of theirs: both kinds for PWLE and LEE)."""
     return any(opportunity.role_sought in ROLES_OFFERED.get(role, ()) for role in roles)
 
 

@@ -57,7 +57,7 @@ def expect(
 # Who sees which opportunity: PWLE ones are for PWLE and LEE; LEE ones for LEE; practitioners see
 # every open one (to refer someone); engagement and finance staff see all, drafts included.
 SEES_PWLE = expect(pwle=200, lee=200, practitioner=200, staff_engagement=200, staff_finance=200)
-SEES_LEE = expect(lee=200, practitioner=200, staff_engagement=200, staff_finance=200)
+SEES_LEE = expect(pwle=200, lee=200, practitioner=200, staff_engagement=200, staff_finance=200)
 SEES_DRAFT = expect(staff_engagement=200, staff_finance=200)
 # Applying: those who see it and hold a role it is for; others who see it are refused.
 MAY_APPLY = expect(pwle=200, lee=200, practitioner=403, staff_engagement=403, staff_finance=403)
@@ -219,7 +219,7 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
             snapshot=application_answers,
         ),
         Entry(
-            {**APPLIED, "pwle": 404},
+            APPLIED,
             build=opportunity(role_sought=RoleSought.LEE),
             case="for LEE, sent",
             method="post",

@@ -112,14 +112,21 @@ def test_start_application_checks_the_opportunity_as_it_is_now_not_as_it_was_rea
     assert not Application.objects.exists()
 
 
-def test_start_application_refuses_an_opportunity_not_offered_to_the_persons_roles(pwle):
+def test_start_application_refuses_an_opportunity_not_offered_to_the_persons_roles():
+    researcher = make_user(roles=[Role.RESEARCHER])
     for_lee = OpportunityFactory(role_sought=RoleSought.LEE)
 
     with pytest.raises(ValidationError) as refused:
-        start_application(for_lee, by=pwle)
+        start_application(for_lee, by=researcher)
 
     assert refused.value.messages == ["This opportunity is for Lived experience experts."]
     assert not Application.objects.exists()
+
+
+def test_a_pwle_may_apply_for_an_lee_opportunity_the_step_to_lee(pwle):
+    application = start_application(OpportunityFactory(role_sought=RoleSought.LEE), by=pwle)
+
+    assert (application.person, application.status) == (pwle.person, ApplicationStatus.DRAFT)
 
 
 def test_an_lee_may_apply_for_pwle_and_lee_opportunities():

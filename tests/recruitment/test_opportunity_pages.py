@@ -86,7 +86,7 @@ def test_list_shows_what_each_opportunity_offers(client, pwle):
     assert "5 March 2099, 17:00" in page
 
 
-def test_list_shows_only_open_opportunities_for_the_visitors_roles(client, pwle):
+def test_list_shows_only_open_opportunities_for_people_with_lived_experience(client, pwle):
     OpportunityFactory(title="Open for PWLE")
     OpportunityFactory(title="Open for LEE", role_sought=RoleSought.LEE)
     OpportunityFactory(title="Still a draft", status=OpportunityStatus.DRAFT)
@@ -106,7 +106,17 @@ def test_list_shows_only_open_opportunities_for_the_visitors_roles(client, pwle)
         )
         if title in page
     ]
-    assert shown == ["Open for PWLE"]
+    assert shown == ["Open for PWLE", "Open for LEE"]
+
+
+def test_list_shows_nothing_to_a_researcher(client):
+    client.force_login(make_user(roles=[Role.RESEARCHER]))
+    OpportunityFactory(title="Open for PWLE")
+    OpportunityFactory(title="Open for LEE", role_sought=RoleSought.LEE)
+
+    page = client.get(LIST).content.decode()
+
+    assert ("Open for PWLE" in page, "Open for LEE" in page) == (False, False)
 
 
 def test_list_for_staff_shows_open_ones_only_not_drafts(client):
@@ -190,12 +200,12 @@ def test_opportunity_page_closed_shows_no_apply_button_to_an_applicant(client, p
 
 def test_opportunity_page_is_not_found_when_only_someone_else_applied_to_it(client, pwle):
     closed = OpportunityFactory(closes_at=timezone.now() - timedelta(days=1))
-    for_lee = OpportunityFactory(role_sought=RoleSought.LEE)
-    for opportunity in (closed, for_lee):
+    closed_early = OpportunityFactory(status=OpportunityStatus.CLOSED)
+    for opportunity in (closed, closed_early):
         application_in(ApplicationStatus.SUBMITTED, opportunity=opportunity)
 
     statuses = [
-        client.get(detail_url(opportunity)).status_code for opportunity in (closed, for_lee)
+        client.get(detail_url(opportunity)).status_code for opportunity in (closed, closed_early)
     ]
 
     assert statuses == [404, 404]
@@ -484,3 +494,13 @@ def test_erasure_deletes_the_persons_applications_only(pwle):
 
     assert list(Application.objects.values_list("pk", flat=True)) == [other.pk]
     assert set(ApplicationEvent.objects.values_list("application", flat=True)) == {other.pk}
+
+
+def test_an_lee_opportunity_says_taking_a_place_makes_you_an_lee(client, pwle):
+    for_lee = OpportunityFactory(role_sought=RoleSought.LEE)
+    for_pwle = OpportunityFactory()
+
+    pages = [client.get(detail_url(o)).content.decode() for o in (for_lee, for_pwle)]
+
+    step = "This is a role for a lived experience expert."
+    assert (step in pages[0], step in pages[1]) == (True, False)
