@@ -23,9 +23,10 @@ from recruitment.services import (
     mark_claim_paid,
     query_claim,
     record_payment_eligibility,
+    send_claim_with_receipts,
     submit_claim,
 )
-from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff
+from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff, make_user
 from tests.factories.recruitment import (
     BANK,
     EngagementFactory,
@@ -35,6 +36,7 @@ from tests.factories.recruitment import (
     standard_rates,
 )
 from tests.queries import assert_queries_do_not_grow
+from tests.recruitment.receipts import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -376,6 +378,34 @@ def test_claim_page_offers_approval_only_while_waiting(client, engagement_team):
 
     assert claim_url(claim, "approve") not in page
     assert claim_url(claim, "query") in page
+
+
+def test_claim_page_queries_do_not_grow_with_receipts_and_history(
+    client, engagement_team, settings, tmp_path
+):
+    settings.COPROD_RECEIPTS_ROOT = tmp_path
+    owner = make_user()
+    eligible(owner.person)
+    engagement = completed_engagement(owner.person)
+    asking = make_staff(StaffGroup.ENGAGEMENT)
+
+    def send_again_with_a_receipt() -> None:
+        claim = HonorariumClaim.objects.get(engagement=engagement)
+        if claim.status == ClaimStatus.SUBMITTED:
+            query_claim(claim, by=asking, question="Which bus?")
+        send_claim_with_receipts(
+            engagement,
+            by=owner,
+            method=PaymentMethod.BANK_TRANSFER,
+            expenses="1",
+            expenses_note="Bus",
+            receipts=[pdf_upload()],
+        )
+
+    assert_queries_do_not_grow(client, claim_url(engagement.claim), send_again_with_a_receipt)
+
+    assert engagement.claim.receipts.count() == 4
+    assert engagement.claim.events.filter(to_status=ClaimStatus.QUERIED).count() == 3
 
 
 def test_claim_page_of_a_claim_is_the_same_for_finance_without_approval_buttons(client, finance):
