@@ -21,6 +21,7 @@ from recruitment.enums import ClaimStatus, PaymentMethod
 from recruitment.models import ClaimEvent, ClaimReceipt, HonorariumClaim, Rate
 from recruitment.selectors import recruitment_personal_data
 from recruitment.services import (
+    MAX_RECEIPTS_PER_CLAIM,
     approve_claim,
     erase_claim_receipts,
     mark_claim_paid,
@@ -263,6 +264,18 @@ def test_service_refuses_an_empty_file(lee, receipts_root):
 
     assert ClaimReceipt.objects.count() == 0
     assert stored_files(receipts_root) == []
+
+
+def test_the_proxy_lets_a_claim_with_the_most_receipts_of_the_largest_size_through(settings):
+    caddyfile = (Path(settings.BASE_DIR) / "deploy" / "Caddyfile").read_text()
+    [limit] = [line.split()[1] for line in caddyfile.splitlines() if "max_size" in line]
+    units = {"MB": 1000**2, "MiB": 1024**2}
+    unit = next(unit for unit in units if limit.endswith(unit))
+
+    proxy_limit = int(limit.removesuffix(unit)) * units[unit]
+
+    largest_claim = MAX_RECEIPTS_PER_CLAIM * settings.COPROD_RECEIPT_MAX_BYTES
+    assert proxy_limit >= largest_claim + 1024**2  # and the rest of the form
 
 
 def test_nobody_sends_receipts_for_someone_elses_claim(lee):
