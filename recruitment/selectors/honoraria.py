@@ -191,13 +191,18 @@ def year_total_for_person(person: Person, *, on: date | None = None) -> YearTota
     """The fees of a person's claims (not withdrawn) for engagements in the tax year holding `on`,
     against the warning threshold (settings.COPROD_HONORARIA_YEAR_WARNING). Fees only: expenses
     and allowances repay costs and are not earnings. Claims not yet paid count: the warning is
-    for a total the person *would* pass. One query."""
+    for a total the person *would* pass. A payment the person declined is never made, so its fee
+    does not count. One query."""
     starts, ends = tax_year_of(on or london_today())
-    fees = HonorariumClaim.objects.filter(
-        engagement__person=person,
-        engagement__date__range=(starts, ends),
-        status__in=COUNTED_CLAIM_STATES,
-    ).aggregate(total=Coalesce(Sum("fee"), Value(ZERO)))["total"]
+    fees = (
+        HonorariumClaim.objects.filter(
+            engagement__person=person,
+            engagement__date__range=(starts, ends),
+            status__in=COUNTED_CLAIM_STATES,
+        )
+        .exclude(method=PaymentMethod.DECLINED)
+        .aggregate(total=Coalesce(Sum("fee"), Value(ZERO)))["total"]
+    )
     return YearTotal(starts, ends, Decimal(fees), Decimal(settings.COPROD_HONORARIA_YEAR_WARNING))
 
 

@@ -119,6 +119,12 @@ def claim_queue(request: HttpRequest, state: str = "waiting") -> HttpResponse:
     )
 
 
+def first_of_month_before(day: date, *, months: int) -> date:
+    """The first day of the month `months` calendar months before the month of `day`."""
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
 @dataclass(frozen=True)
 class LateBand:
     label: str
@@ -129,7 +135,7 @@ class LateBand:
 def timeliness(request: HttpRequest) -> HttpResponse:
     require(request, may_see_claims(request.user))
     today = london_today()
-    since = (today.replace(day=1) - timedelta(days=31 * (TIMELINESS_MONTHS - 1))).replace(day=1)
+    since = first_of_month_before(today, months=TIMELINESS_MONTHS - 1)
     # How many claims are late by how much: one query, counted by the database.
     counts = late_claims(today=today).aggregate(
         total=Count("pk"),

@@ -18,9 +18,17 @@ from coprod.enums import StaffGroup
 from coprod.models import Person, london_today
 from recruitment.enums import ClaimStatus, Eligibility, PaymentMethod
 from recruitment.models import ClaimEvent, HonorariumClaim
-from recruitment.services import mark_claim_paid, query_claim, record_payment_eligibility
-from tests.factories.core import PersonFactory, make_staff
+from recruitment.selectors import tax_year_of
+from recruitment.services import (
+    mark_claim_paid,
+    query_claim,
+    record_payment_eligibility,
+    send_claim_with_receipts,
+    submit_claim,
+)
+from tests.factories.core import TEST_ACTOR, PersonFactory, make_staff, make_user
 from tests.factories.recruitment import (
+    BANK,
     EngagementFactory,
     claim_in,
     completed_engagement,
@@ -28,6 +36,7 @@ from tests.factories.recruitment import (
     standard_rates,
 )
 from tests.queries import assert_queries_do_not_grow
+from tests.recruitment.receipts import pdf_upload
 
 pytestmark = pytest.mark.django_db
 
@@ -150,6 +159,28 @@ def test_queue_paid_shows_how_late_the_payment_was(client, finance):
     assert "6 days late" in page
 
 
+def test_queue_paid_counts_days_late_up_to_the_payment_not_today(client, finance):
+    late = late_claim(6, ClaimStatus.APPROVED)
+    paid_on = london_today() - timedelta(days=2)
+    mark_claim_paid(late, by=make_staff(StaffGroup.FINANCE), paid_on=paid_on, reference="B")
+
+    page = client.get(state_url("paid")).content.decode()
+
+    assert "4 days late" in page
+    assert "6 days late" not in page
+
+
+def test_queue_never_shows_a_declined_payment_as_late(client, engagement_team):
+    declined = late_claim(9)
+    HonorariumClaim.objects.filter(pk=declined.pk).update(method=PaymentMethod.DECLINED)
+
+    page = client.get(QUEUE).content.decode()
+
+    assert declined.reference in page
+    assert "days late" not in page
+    assert "On time" in page
+
+
 def test_queue_unknown_state_is_not_found(client, engagement_team):
     assert client.get(state_url("everything")).status_code == 404
 
@@ -232,6 +263,35 @@ def test_timeliness_shows_median_days_to_pay_by_month(client, finance):
     assert "20.0" in response.content.decode()
 
 
+def test_timeliness_shows_twelve_months_this_one_included(client, finance):
+    this_month = london_today().replace(day=1)
+    a_year_before = this_month.replace(year=this_month.year - 1)
+    eleven_months_before = (a_year_before + timedelta(days=31)).replace(day=1)
+    paying = make_staff(StaffGroup.FINANCE)
+    for paid_on in (a_year_before, eleven_months_before):
+        claim = claim_in(ClaimStatus.APPROVED, on=paid_on - timedelta(days=10))
+        mark_claim_paid(claim, by=paying, paid_on=paid_on, reference="B")
+
+    response = client.get(reverse("recruitment:claims_timeliness"))
+
+    assert response.context["since"] == eleven_months_before
+    assert [month.month for month in response.context["months"]] == [eleven_months_before]
+
+
+def test_timeliness_shows_display_names_and_reads_no_legal_name(client, engagement_team):
+    person = PersonFactory(chosen_name="Ayo", legal_name="Adaeze Okafor")
+    claim_in(ClaimStatus.SUBMITTED, person=person, on=london_today() - timedelta(days=20))
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(reverse("recruitment:claims_timeliness")).content.decode()
+
+    assert "Ayo" in page
+    assert "Adaeze Okafor" not in page
+    claim_queries = [q["sql"] for q in queries.captured_queries if "honorariumclaim" in q["sql"]]
+    assert claim_queries
+    assert not [sql for sql in claim_queries if "legal_name" in sql]
+
+
 # A claim --------------------------------------------------------------------------------------
 
 
@@ -265,6 +325,87 @@ def test_claim_page_warns_when_the_year_total_passes_the_threshold(
     assert 'id="year-warning"' not in page_below
     assert 'id="year-warning"' in page_over
     assert "come to £150.00, over £100" in page_over
+
+
+def test_claim_page_year_total_leaves_out_a_payment_the_person_declined(
+    client, engagement_team, settings
+):
+    settings.COPROD_HONORARIA_YEAR_WARNING = 100
+    person = PersonFactory()
+    claim_in(ClaimStatus.PAID, person=person)  # £50
+    declined = completed_engagement(person).claim
+    submit_claim(declined, by=TEST_ACTOR, method=PaymentMethod.DECLINED)  # £50, never paid
+    claim = claim_in(ClaimStatus.SUBMITTED, person=person)  # £100 paid in all: not over
+
+    page = client.get(claim_url(claim)).content.decode()
+
+    assert 'id="year-warning"' not in page
+
+
+def test_claim_page_warns_for_the_tax_year_of_the_work_not_of_today(
+    client, engagement_team, settings
+):
+    settings.COPROD_HONORARIA_YEAR_WARNING = 100
+    person = PersonFactory()
+    starts, _ends = tax_year_of(london_today())
+    last_year = [
+        claim_in(ClaimStatus.SUBMITTED, person=person, on=starts - timedelta(days=days))
+        for days in (10, 20, 30)
+    ]  # £150 in the tax year before this one
+
+    page = client.get(claim_url(last_year[0])).content.decode()
+
+    assert 'id="year-warning"' in page
+    assert "come to £150.00, over £100" in page
+
+
+def test_claim_page_never_shows_bank_details(client, engagement_team):
+    claim = claim_in(ClaimStatus.SUBMITTED)
+    stored = claim.engagement.person.payment_eligibility.bank_details
+    assert stored["account_number"] == BANK["account_number"]
+
+    page = client.get(claim_url(claim)).content.decode()
+
+    assert "Bank transfer" in page
+    assert stored["account_number"] not in page
+    assert stored["sort_code"] not in page
+
+
+def test_claim_page_offers_approval_only_while_waiting(client, engagement_team):
+    claim = claim_in(ClaimStatus.APPROVED)
+
+    page = client.get(claim_url(claim)).content.decode()
+
+    assert claim_url(claim, "approve") not in page
+    assert claim_url(claim, "query") in page
+
+
+def test_claim_page_queries_do_not_grow_with_receipts_and_history(
+    client, engagement_team, settings, tmp_path
+):
+    settings.COPROD_RECEIPTS_ROOT = tmp_path
+    owner = make_user()
+    eligible(owner.person)
+    engagement = completed_engagement(owner.person)
+    asking = make_staff(StaffGroup.ENGAGEMENT)
+
+    def send_again_with_a_receipt() -> None:
+        claim = HonorariumClaim.objects.get(engagement=engagement)
+        if claim.status == ClaimStatus.SUBMITTED:
+            query_claim(claim, by=asking, question="Which bus?")
+        send_claim_with_receipts(
+            engagement,
+            by=owner,
+            method=PaymentMethod.BANK_TRANSFER,
+            expenses="1",
+            expenses_note="Bus",
+            receipts=[pdf_upload()],
+        )
+
+    assert_queries_do_not_grow(client, claim_url(engagement.claim), send_again_with_a_receipt)
+
+    assert engagement.claim.receipts.count() == 4
+    assert engagement.claim.events.filter(to_status=ClaimStatus.QUERIED).count() == 3
 
 
 def test_claim_page_of_a_claim_is_the_same_for_finance_without_approval_buttons(client, finance):

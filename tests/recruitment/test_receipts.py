@@ -21,6 +21,7 @@ from recruitment.enums import ClaimStatus, PaymentMethod
 from recruitment.models import ClaimEvent, ClaimReceipt, HonorariumClaim, Rate
 from recruitment.selectors import recruitment_personal_data
 from recruitment.services import (
+    MAX_RECEIPTS_PER_CLAIM,
     approve_claim,
     erase_claim_receipts,
     mark_claim_paid,
@@ -207,6 +208,76 @@ def test_no_more_than_ten_receipts_per_claim(lee):
     assert ClaimReceipt.objects.count() == 0
 
 
+def test_receipts_sent_before_count_towards_the_ten(lee, receipts_root):
+    engagement = completed_engagement(lee.person)
+    send_claim_with_receipts(
+        engagement,
+        by=lee,
+        method="bank_transfer",
+        expenses="1",
+        expenses_note="",
+        receipts=[pdf_upload() for _ in range(9)],
+    )
+    query_claim(engagement.claim, by=make_staff(StaffGroup.ENGAGEMENT), question="Which bus?")
+
+    with pytest.raises(ValidationError, match="up to 10 receipts"):
+        send_claim_with_receipts(
+            engagement,
+            by=lee,
+            method="bank_transfer",
+            expenses="1",
+            expenses_note="",
+            receipts=[pdf_upload(), pdf_upload()],
+        )
+
+    assert HonorariumClaim.objects.get(engagement=engagement).status == ClaimStatus.QUERIED
+    assert ClaimReceipt.objects.count() == 9
+    assert len(stored_files(receipts_root)) == 9
+
+
+def test_the_claim_form_counts_receipts_sent_before(client, lee, receipts_root):
+    engagement = completed_engagement(lee.person)
+    send(client, engagement, *[pdf_upload() for _ in range(9)])
+    query_claim(engagement.claim, by=make_staff(StaffGroup.ENGAGEMENT), question="Which bus?")
+
+    response = send(client, engagement, pdf_upload("one.pdf"), pdf_upload("two.pdf"))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["receipts"] == ["A claim can have up to 10 receipts."]
+    assert HonorariumClaim.objects.get(engagement=engagement).status == ClaimStatus.QUERIED
+    assert ClaimReceipt.objects.count() == 9
+    assert len(stored_files(receipts_root)) == 9
+
+
+def test_service_refuses_an_empty_file(lee, receipts_root):
+    engagement = completed_engagement(lee.person)
+
+    with pytest.raises(ValidationError, match=r"“empty\.pdf” is empty"):
+        send_claim_with_receipts(
+            engagement,
+            by=lee,
+            method="bank_transfer",
+            expenses="1",
+            expenses_note="",
+            receipts=[upload("empty.pdf", b"")],
+        )
+
+    assert ClaimReceipt.objects.count() == 0
+    assert stored_files(receipts_root) == []
+
+
+def test_the_proxy_lets_a_claim_with_the_most_receipts_of_the_largest_size_through(settings):
+    caddyfile = (Path(settings.BASE_DIR) / "deploy" / "Caddyfile").read_text()
+    [limit] = [line.split()[1] for line in caddyfile.splitlines() if "max_size" in line]
+    units = {"MB": 1000**2, "MiB": 1024**2}
+    unit = next(unit for unit in units if limit.endswith(unit))
+
+    proxy_limit = int(limit.removesuffix(unit)) * units[unit]
+
+    largest_claim = MAX_RECEIPTS_PER_CLAIM * settings.COPROD_RECEIPT_MAX_BYTES
+    assert proxy_limit >= largest_claim + 1024**2  # and the rest of the form
+
+
 def test_nobody_sends_receipts_for_someone_elses_claim(lee):
     engagement = completed_engagement(make_user().person)
 
@@ -290,6 +361,7 @@ def test_the_person_downloads_their_receipt_as_an_attachment_not_sniffed(client,
         f'attachment; filename="receipt-{receipt.claim.reference}-{receipt.pk}.png"'
     )
     assert "no-store" in response["Cache-Control"]
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
 
 
 def test_someone_elses_receipt_is_not_found_in_the_portal(client, lee):
