@@ -8,6 +8,7 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Size, Submit
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
@@ -91,10 +92,6 @@ class ClaimForm(forms.Form):
     receipts = ReceiptsField(
         label=_("Receipts (optional)"),
         required=False,
-        help_text=_(
-            "A photo or a PDF of each receipt: PDF, JPEG or PNG files, up to 5 MB each. "
-            "You can choose more than one file."
-        ),
     )
 
     def __init__(
@@ -107,6 +104,11 @@ class ClaimForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.eligibility = eligibility
         self.receipts_attached = receipts_attached
+        # The limit is a setting: say the one in force, in whole megabytes.
+        self.fields["receipts"].help_text = _(
+            "A photo or a PDF of each receipt: PDF, JPEG or PNG files, up to %(size)s MB each. "
+            "You can choose more than one file."
+        ) % {"size": max(1, settings.COPROD_RECEIPT_MAX_BYTES // (1024 * 1024))}
         # Only the allowed ones are shown (the radios are rendered from the field's choices).
         self.fields["method"].choices = [
             (value, label) for value, label in PaymentMethod.choices if eligibility.allows(value)

@@ -18,6 +18,7 @@ from coprod.models import london_today
 from coprod.services.rights import erase_person, request_erasure
 from recruitment.contributions import DOORS
 from recruitment.enums import ClaimStatus, PaymentMethod
+from recruitment.forms import ClaimForm
 from recruitment.models import ClaimEvent, ClaimReceipt, HonorariumClaim, Rate
 from recruitment.selectors import recruitment_personal_data
 from recruitment.services import (
@@ -470,3 +471,12 @@ def test_an_erasure_rolled_back_keeps_the_receipt_files(lee, receipts_root):
 
     assert ClaimReceipt.objects.count() == 1
     assert len(stored_files(receipts_root)) == 1
+
+
+def test_the_claim_form_states_the_receipt_size_limit_in_force(settings):
+    settings.COPROD_RECEIPT_MAX_BYTES = 2 * 1024 * 1024
+    person = make_user(roles=[Role.PWLE]).person
+
+    form = ClaimForm(eligibility=eligible(person))
+
+    assert "up to 2 MB each" in str(form.fields["receipts"].help_text)
