@@ -403,10 +403,14 @@ def _refuse_own(claim: HonorariumClaim, by: Actor, message: str) -> None:
         raise ValidationError(message)
 
 
-def payment_refusal(claim: HonorariumClaim) -> str:
+def payment_refusal(
+    claim: HonorariumClaim, eligibility: PaymentEligibility | None = None
+) -> str:
     """Why the claim may not be paid as it stands under the person's eligibility now ("" if it
-    may): its method must be allowed, and under "expenses only" it may carry no fee."""
-    eligibility = eligibility_for_person(claim.engagement.person)
+    may): its method must be allowed, and under "expenses only" it may carry no fee. Pass the
+    person's `eligibility` if it is already loaded (the export), to save a query."""
+    if eligibility is None:
+        eligibility = eligibility_for_person(claim.engagement.person)
     if not claim.method:
         return _("Choose how the person is paid.")
     if not eligibility.allows(claim.method):
@@ -586,7 +590,10 @@ def _cell(value: Any) -> str:
 
 def export_payments(out: TextIO, *, by: User) -> int:
     """Write the payments finance is to make (approved claims that pay money) to `out` as CSV,
-    with legal names and bank details: the one place they leave the system. Every person whose
+    with legal names and bank details: the one place they leave the system. A claim the
+    person's eligibility as it is now no longer allows to be paid (it changed after approval)
+    is left out, with none of their details: mark_claim_paid would refuse it, and the money
+    must not leave first. Every person whose
     details were exported gets an audit entry (fields only, never values), written in one query.
     Three queries, whatever the number of rows.
 
@@ -598,7 +605,12 @@ def export_payments(out: TextIO, *, by: User) -> int:
     exported: list[PaymentEligibility] = []
     for claim in payments_to_make():
         person = claim.engagement.person
-        eligibility = person.payment_eligibility
+        try:
+            eligibility = person.payment_eligibility
+        except PaymentEligibility.DoesNotExist:
+            eligibility = PaymentEligibility(person=person)  # pending: nothing may be paid
+        if payment_refusal(claim, eligibility):
+            continue
         bank = (
             (eligibility.bank_details or {}) if claim.method == PaymentMethod.BANK_TRANSFER else {}
         )

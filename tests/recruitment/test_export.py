@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
@@ -13,7 +14,7 @@ from coprod.enums import Role, StaffGroup
 from coprod.models import Person
 from recruitment.enums import ClaimStatus, Eligibility, PaymentMethod
 from recruitment.models import PaymentEligibility
-from recruitment.services import export_payments
+from recruitment.services import export_payments, record_payment_eligibility
 from tests.factories.core import PersonFactory, make_staff, make_user
 from tests.factories.recruitment import claim_in, eligible
 
@@ -75,6 +76,36 @@ def test_a_voucher_payment_carries_no_bank_details():
 
     (row,) = csv.DictReader(io.StringIO(out.getvalue()))
     assert (row["method"], row["account_number"], row["sort_code"]) == ("Voucher", "", "")
+
+
+@pytest.mark.parametrize(
+    "now", [Eligibility.VOUCHERS_ONLY, Eligibility.PENDING, Eligibility.EXPENSES_ONLY]
+)
+def test_a_claim_the_eligibility_now_forbids_paying_is_not_exported(now):
+    """Approved by bank transfer (with a fee), then the advice changed: the export is what
+    finance pays from, so the claim and the person's details stay out of it."""
+    stopped = claim_in(ClaimStatus.APPROVED, person=person_with_bank_details("Now Restricted"))
+    still_due = claim_in(ClaimStatus.APPROVED, person=person_with_bank_details())
+    record_payment_eligibility(
+        stopped.engagement.person,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        status=now,
+        advice_source="Immigration adviser",
+        advice_date=date(2024, 2, 1),
+    )
+    out = io.StringIO()
+
+    exported = export_payments(out, by=make_staff(StaffGroup.FINANCE))
+
+    assert exported == 1
+    assert [row["reference"] for row in csv.DictReader(io.StringIO(out.getvalue()))] == [
+        still_due.reference
+    ]
+    assert "Now Restricted" not in out.getvalue()
+    audited = LogEntry.objects.filter(action=LogEntry.Action.ACCESS)
+    assert [entry.object_id for entry in audited] == [
+        still_due.engagement.person.payment_eligibility.pk
+    ]
 
 
 def test_a_formula_in_a_name_is_not_run_by_a_spreadsheet(client):
