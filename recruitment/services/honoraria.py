@@ -403,9 +403,7 @@ def _refuse_own(claim: HonorariumClaim, by: Actor, message: str) -> None:
         raise ValidationError(message)
 
 
-def payment_refusal(
-    claim: HonorariumClaim, eligibility: PaymentEligibility | None = None
-) -> str:
+def payment_refusal(claim: HonorariumClaim, eligibility: PaymentEligibility | None = None) -> str:
     """Why the claim may not be paid as it stands under the person's eligibility now ("" if it
     may): its method must be allowed, and under "expenses only" it may carry no fee. Pass the
     person's `eligibility` if it is already loaded (the export), to save a query."""
