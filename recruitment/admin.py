@@ -11,8 +11,9 @@ from uuid import uuid4
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from coprod.admin.restrictions import RestrictedLookupsMixin, restrict_lookups
@@ -161,6 +162,7 @@ class EligibilityForm(forms.ModelForm):
             self.initial.setdefault(name, bank.get(name, ""))
 
 
+REFUSED = "_payment_eligibility_refused"
 ELIGIBILITY_FIELDS = ["person", "status", "advice_source", "advice_date", "review_on", "preference"]
 BANK_FIELDS = ["account_name", "sort_code", "account_number", "partner_organisation"]
 
@@ -214,34 +216,66 @@ class PaymentEligibilityAdmin(ServiceAdmin):
         data = form.cleaned_data
         person = obj.person
         try:
-            saved = record_payment_eligibility(
+            # One form, two services: a refused preference undoes the eligibility too.
+            with transaction.atomic():
+                self._save_with_services(request, person, obj, data)
+        except ValidationError as error:
+            setattr(request, REFUSED, True)
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def _save_with_services(
+        self, request: HttpRequest, person: Any, obj: PaymentEligibility, data: dict[str, Any]
+    ) -> None:
+        saved = record_payment_eligibility(
+            person,
+            by=request.user,
+            status=data["status"],
+            advice_source=data.get("advice_source", ""),
+            advice_date=data.get("advice_date"),
+            review_on=data.get("review_on"),
+            staff_notes=data.get("staff_notes") if "staff_notes" in data else None,
+        )
+        obj.pk = saved.pk
+        bank_given = any(data.get(name) for name in ("account_name", "sort_code"))
+        if data.get("preference") or bank_given:
+            set_payment_preference(
                 person,
                 by=request.user,
-                status=data["status"],
-                advice_source=data.get("advice_source", ""),
-                advice_date=data.get("advice_date"),
-                review_on=data.get("review_on"),
-                staff_notes=data.get("staff_notes") if "staff_notes" in data else None,
+                preference=data.get("preference") or saved.preference,
+                bank_details={
+                    name: data.get(name, "")
+                    for name in ("account_name", "sort_code", "account_number")
+                }
+                if bank_given
+                else None,
+                partner_organisation=data.get("partner_organisation")
+                if "partner_organisation" in data
+                else None,
             )
-            obj.pk = saved.pk
-            bank_given = any(data.get(name) for name in ("account_name", "sort_code"))
-            if data.get("preference") or bank_given:
-                set_payment_preference(
-                    person,
-                    by=request.user,
-                    preference=data.get("preference") or saved.preference,
-                    bank_details={
-                        name: data.get(name, "")
-                        for name in ("account_name", "sort_code", "account_number")
-                    }
-                    if bank_given
-                    else None,
-                    partner_organisation=data.get("partner_organisation")
-                    if "partner_organisation" in data
-                    else None,
-                )
-        except ValidationError as error:
-            self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    # Refused: nothing was saved, so nothing is logged as changed and no success is claimed;
+    # the form is shown again with the reason.
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return (
+            None
+            if getattr(request, REFUSED, False)
+            else super().log_addition(request, obj, message)
+        )
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        return (
+            None if getattr(request, REFUSED, False) else super().log_change(request, obj, message)
+        )
+
+    def response_add(self, request: HttpRequest, obj: Any, post_url_continue: Any = None) -> Any:
+        if getattr(request, REFUSED, False):
+            return HttpResponseRedirect(request.path)
+        return super().response_add(request, obj, post_url_continue)
+
+    def response_change(self, request: HttpRequest, obj: Any) -> Any:
+        if getattr(request, REFUSED, False):
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
 
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None

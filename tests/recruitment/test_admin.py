@@ -10,7 +10,7 @@ from django.contrib import admin
 from coprod.admin import RestrictedLookupsMixin
 from coprod.enums import StaffGroup
 from coprod.models import london_today
-from recruitment.enums import ClaimStatus, EngagementStatus
+from recruitment.enums import ClaimStatus, Eligibility, EngagementStatus, PaymentMethod
 from recruitment.models import Engagement, HonorariumClaim, PaymentEligibility, Rate
 from recruitment.services import record_payment_eligibility, set_payment_preference
 from tests.factories.core import PersonFactory, make_staff
@@ -208,3 +208,50 @@ def test_the_engagement_team_records_eligibility_in_the_admin_without_bank_field
         "Benefits: vouchers only",
         None,
     )
+
+
+def test_a_refused_payment_choice_in_the_admin_saves_nothing_and_says_why(client):
+    """The eligibility and the preference are one form: when the preference is refused (a bank
+    transfer without bank details), the eligibility is not half changed either."""
+    eligibility = eligible(PersonFactory(), Eligibility.VOUCHERS_ONLY, PaymentMethod.VOUCHER)
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    response = client.post(
+        f"/admin/recruitment/paymenteligibility/{eligibility.pk}/change/",
+        {
+            "status": "full",
+            "advice_source": "Welfare rights adviser",
+            "advice_date": "2025-01-10",
+            "review_on": "",
+            "preference": "bank_transfer",
+            "staff_notes": "Changed",
+        },
+        follow=True,
+    )
+
+    saved = PaymentEligibility.objects.get(pk=eligibility.pk)
+    assert (saved.status, saved.preference, saved.staff_notes) == ("vouchers_only", "voucher", "")
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == ["Enter bank details to be paid by bank transfer."]
+
+
+def test_a_refused_new_eligibility_in_the_admin_is_not_saved(client):
+    person = PersonFactory()
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    response = client.post(
+        "/admin/recruitment/paymenteligibility/add/",
+        {
+            "person": person.pk,
+            "status": "full",
+            "advice_source": "Welfare rights adviser",
+            "advice_date": "2025-01-10",
+            "preference": "partner",
+        },
+        follow=True,
+    )
+
+    assert PaymentEligibility.objects.filter(person=person).exists() is False
+    assert [str(message) for message in response.context["messages"]] == [
+        "Say which partner organisation will pay."
+    ]
