@@ -74,6 +74,8 @@ def test_a_person_cannot_claim_for_someone_elses_engagement():
         submit_claim(theirs.claim, by=member, method=PaymentMethod.DECLINED)
     with pytest.raises(ValidationError, match="only claim for your own engagements"):
         create_claim(theirs, by=member)
+    with pytest.raises(ValidationError, match="only claim for your own engagements"):
+        withdraw_claim(theirs.claim, by=member)
 
     theirs.claim.refresh_from_db()
     assert theirs.claim.status == ClaimStatus.DRAFT

@@ -9,12 +9,14 @@ from decimal import Decimal
 import pytest
 
 from coprod.enums import Role, StaffGroup
+from coprod.models import london_today
 from coprod.services.rights import erase_person, request_erasure
 from recruitment.enums import ClaimStatus
 from recruitment.models import ClaimEvent, Engagement, HonorariumClaim, PaymentEligibility
-from recruitment.services import query_claim
+from recruitment.services import approve_claim, mark_claim_paid, query_claim, submit_claim
+from tests.factories import InvitationFactory
 from tests.factories.core import make_staff, make_user
-from tests.factories.recruitment import claim_in, eligible
+from tests.factories.recruitment import claim_in, completed_engagement, eligible, standard_rates
 
 pytestmark = pytest.mark.django_db
 
@@ -80,3 +82,30 @@ def test_erasure_keeps_only_paid_claims_with_their_reference_and_amounts():
     assert PaymentEligibility.objects.filter(person=member.person_id).exists() is False
     assert ClaimEvent.objects.filter(claim__engagement__person=member.person_id).count() == 4
     assert HonorariumClaim.objects.filter(pk=other.pk).exists() is True
+
+
+def test_erasure_blanks_every_note_of_a_kept_paid_claim_and_what_it_belonged_to():
+    standard_rates()
+    member = make_user(roles=[Role.PWLE])
+    eligible(member.person)
+    engagement = completed_engagement(
+        member.person, belongs_to=InvitationFactory(), travel="3.00", title="Panel"
+    )
+    team = make_staff(StaffGroup.ENGAGEMENT)
+    claim = submit_claim(engagement.claim, by=member, expenses="4.50", expenses_note="Taxi home")
+    query_claim(claim, by=team, question="Which taxi firm, Amina?")
+    claim = approve_claim(submit_claim(claim, by=member), by=team)
+    mark_claim_paid(
+        claim, by=make_staff(StaffGroup.FINANCE), paid_on=london_today(), reference="BACS9"
+    )
+
+    erase_person(request_erasure(member.person, by=member), by=team, reason="Asked.")
+
+    kept = HonorariumClaim.objects.select_related("engagement").get(pk=claim.pk)
+    assert (kept.expenses_note, kept.expenses, kept.reference) == (
+        "",
+        Decimal("4.50"),
+        claim.reference,
+    )
+    assert (kept.engagement.content_type_id, kept.engagement.object_id) == (None, None)
+    assert [event.note for event in kept.events.all()] == ["", "", "", "", "", ""]

@@ -9,6 +9,8 @@ from datetime import date
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 
 from coprod.enums import Role, StaffGroup
 from coprod.models import Person
@@ -134,6 +136,21 @@ def test_nobody_but_finance_gets_the_export_and_nothing_is_audited(client, visit
 
     assert response.status_code == 403
     assert "Amina Legal" not in response.content.decode()
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists() is False
+
+
+def test_the_export_permission_without_the_bank_details_one_gets_nothing(client):
+    claim_in(ClaimStatus.APPROVED, person=person_with_bank_details())
+    staff = make_staff(StaffGroup.ENGAGEMENT)
+    staff.user_permissions.add(Permission.objects.get(codename="export_payments"))
+    staff = type(staff).objects.get(pk=staff.pk)  # fresh permission cache
+    client.force_login(staff)
+
+    response = client.get(URL)
+    with pytest.raises(ValidationError, match="Only finance can export payments"):
+        export_payments(io.StringIO(), by=staff)
+
+    assert response.status_code == 403
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists() is False
 
 

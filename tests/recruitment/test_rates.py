@@ -47,6 +47,13 @@ def test_half_pennies_round_up_to_the_persons_advantage():
     assert to_pennies(Decimal("0.005")) == Decimal("0.01")
 
 
+def test_money_is_computed_in_decimal_not_floats():
+    """2.05 × £10.50 is £21.525 exactly, so £21.53; in floats it is 21.52499…, so £21.52."""
+    rate = RateFactory.build(hourly=Decimal("10.50"), daily=Decimal("500"), preparation_hourly=0)
+
+    assert rate.fee(hours=Decimal("2.05"), preparation_hours=Decimal("0")) == Decimal("21.53")
+
+
 def test_the_rate_in_force_is_the_latest_that_took_effect_by_the_date():
     set_rate(
         EngagementKind.PANEL, by=TEST_ACTOR, effective_from=date(2025, 4, 1), hourly=20, daily=100
