@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
+from django.contrib.auth.models import Permission
 
 from coprod.admin import RestrictedLookupsMixin
 from coprod.enums import StaffGroup
@@ -255,3 +256,17 @@ def test_a_refused_new_eligibility_in_the_admin_is_not_saved(client):
     assert [str(message) for message in response.context["messages"]] == [
         "Say which partner organisation will pay."
     ]
+
+
+def test_eligibility_without_the_notes_permission_shows_neither_notes_nor_bank_details(client):
+    eligibility = eligibility_with_secrets()
+    staff = make_staff(StaffGroup.PARTNERSHIPS)
+    staff.user_permissions.add(Permission.objects.get(codename="view_paymenteligibility"))
+    client.force_login(staff)
+
+    response = client.get(f"/admin/recruitment/paymenteligibility/{eligibility.pk}/change/")
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert ("Zeta permitted-work limit" in page, "12345678" in page) == (False, False)
+    assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists() is False
