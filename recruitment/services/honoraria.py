@@ -581,9 +581,11 @@ EXPORTED_FIELDS = ["legal_name", "bank_details", "partner_organisation"]
 
 
 def _cell(value: Any) -> str:
-    """Spreadsheets run a cell that starts with = + - @ as a formula: such text is quoted."""
+    """Spreadsheets run a cell that starts with = + - @ as a formula (some after leading spaces):
+    such text is quoted."""
     text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+    starts = text.lstrip(" \t\r\n")[:1] or text[:1]
+    return "'" + text if starts in ("=", "+", "-", "@") or text[:1] in ("\t", "\r") else text
 
 
 def export_payments(out: TextIO, *, by: User) -> int:
