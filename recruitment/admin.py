@@ -68,8 +68,24 @@ ENGAGEMENT_FIELDS = [
 ]
 
 
+class EngagementForm(forms.ModelForm):
+    """Refuses on the form what `record_engagement` would refuse when saving (the admin turns a
+    refusal in `save_model` into an error page, and the typed entry would be lost)."""
+
+    class Meta:
+        model = Engagement
+        fields = ENGAGEMENT_FIELDS
+
+    def clean_person(self) -> Any:
+        person = self.cleaned_data["person"]
+        if person is not None and person.erased_at is not None:
+            raise ValidationError(_("This person's information has been deleted."))
+        return person
+
+
 @admin.register(Engagement)
 class EngagementAdmin(ServiceAdmin):
+    form = EngagementForm
     list_display = ["__str__", "person", "kind", "date", "hours", "status"]
     list_select_related = ["person"]
     list_filter = ["kind", "status", "date"]
@@ -237,7 +253,12 @@ class PaymentEligibilityAdmin(ServiceAdmin):
         )
         obj.pk = saved.pk
         bank_given = any(data.get(name) for name in ("account_name", "sort_code"))
-        if data.get("preference") or bank_given:
+        partner_given = bool(data.get("partner_organisation"))
+        if partner_given and not (data.get("preference") or saved.preference):
+            raise ValidationError(
+                _("Choose how the person is paid, then the partner organisation is saved with it.")
+            )
+        if data.get("preference") or bank_given or partner_given:
             set_payment_preference(
                 person,
                 by=request.user,

@@ -7,10 +7,11 @@ import pytest
 from auditlog.models import LogEntry
 from django.contrib import admin
 from django.contrib.auth.models import Permission
+from django.utils import timezone
 
 from coprod.admin import RestrictedLookupsMixin
 from coprod.enums import StaffGroup
-from coprod.models import london_today
+from coprod.models import Person, london_today
 from recruitment.enums import ClaimStatus, Eligibility, EngagementStatus, PaymentMethod
 from recruitment.models import Engagement, HonorariumClaim, PaymentEligibility, Rate
 from recruitment.services import record_payment_eligibility, set_payment_preference
@@ -270,3 +271,61 @@ def test_eligibility_without_the_notes_permission_shows_neither_notes_nor_bank_d
     assert response.status_code == 200
     assert ("Zeta permitted-work limit" in page, "12345678" in page) == (False, False)
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).exists() is False
+
+
+def test_an_engagement_for_an_erased_person_is_refused_on_the_admin_form(client):
+    person = PersonFactory()
+    Person.objects.filter(pk=person.pk).update(erased_at=timezone.now())
+    client.force_login(make_staff(StaffGroup.ENGAGEMENT))
+
+    response = client.post(
+        "/admin/recruitment/engagement/add/",
+        {
+            "person": person.pk,
+            "kind": "panel",
+            "date": london_today().isoformat(),
+            "hours": "2",
+            "preparation_hours": "0",
+            "travel": "0",
+            "childcare": "0",
+            "interpreter": "0",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "This person&#x27;s information has been deleted." in response.content.decode()
+    assert not Engagement.objects.exists()
+
+
+def test_finance_entering_a_partner_organisation_without_a_preference_is_told_not_ignored(
+    client,
+):
+    person = PersonFactory()
+    eligibility = record_payment_eligibility(
+        person,
+        by=make_staff(StaffGroup.ENGAGEMENT),
+        status=Eligibility.FULL,
+        advice_source="Citizens Advice",
+        advice_date=london_today(),
+    )
+    client.force_login(make_staff(StaffGroup.FINANCE))
+
+    response = client.post(
+        f"/admin/recruitment/paymenteligibility/{eligibility.pk}/change/",
+        {
+            "status": "full",
+            "advice_source": "Citizens Advice",
+            "advice_date": london_today().isoformat(),
+            "review_on": "",
+            "preference": "",
+            "staff_notes": "",
+            "partner_organisation": "Hope Street Trust",
+        },
+        follow=True,
+    )
+
+    shown = [str(message) for message in response.context["messages"]]
+    assert shown == [
+        "Choose how the person is paid, then the partner organisation is saved with it."
+    ]
+    assert PaymentEligibility.objects.get(pk=eligibility.pk).partner_organisation == ""
