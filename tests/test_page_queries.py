@@ -30,7 +30,7 @@ EXPECTED = {
     # The core's part (10) and recruitment's (9: eligibility, engagements with claims, histories,
     # receipts; applications with their opportunity, their histories, referrals made; training,
     # onboarding).
-    "/portal/my-information/": 19,
+    "/portal/my-information/": 20,  # funding's proposals: +1
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,

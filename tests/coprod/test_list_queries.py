@@ -107,8 +107,8 @@ def test_portal_my_information_queries(client):
 
     # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, the receipts:
     # 1, 3 for applications, their histories and referrals made, and 2 for training and
-    # onboarding).
-    assert count == 19
+    # onboarding), and funding's proposals: 1.
+    assert count == 20
 
 
 @pytest.mark.parametrize(

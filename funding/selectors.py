@@ -1,0 +1,78 @@
+"""What each user may see of funding calls and proposals (404 for the rest through
+coprod.permissions.get_object_for_user)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.db.models.functions import Now
+
+from coprod.enums import Role
+from coprod.models import Person, User
+from coprod.selectors import visible_to
+from funding.enums import CallStatus
+from funding.models import Call, Proposal
+
+APPLYING_ROLES = frozenset({Role.RESEARCHER})
+
+
+def open_calls() -> QuerySet[Call]:
+    """Calls open now: published, opened and not yet closed (by the database's clock)."""
+    return Call.objects.filter(status=CallStatus.OPEN, opens_at__lte=Now(), closes_at__gt=Now())
+
+
+def calls_for_user(user: User, *, roles: frozenset[str]) -> QuerySet[Call]:
+    """Every call, drafts included, for funding staff; open calls for researchers (`roles` from
+    coprod.doors.current_roles, so this adds no query); nothing for anyone else."""
+    if not user.is_authenticated or not user.is_active:
+        return Call.objects.none()
+    if user.is_staff and user.has_perm("funding.view_call"):
+        return Call.objects.all()
+    if APPLYING_ROLES & roles:
+        return open_calls()
+    return Call.objects.none()
+
+
+def proposals_for_user(user: User) -> QuerySet[Proposal]:
+    """A person's own proposals; every proposal for staff with the permission."""
+    return visible_to(
+        user,
+        Proposal.objects.select_related("call"),
+        staff_permission="funding.view_proposal",
+        owner="applicant",
+    )
+
+
+def funding_personal_data(person: Person) -> dict[str, Any]:
+    """The person's proposals, every field, for their download."""
+    return {
+        "proposals": [
+            {
+                "call": proposal.call.title,
+                "title": proposal.title,
+                "summary": proposal.summary,
+                "description": proposal.description,
+                "requested_amount": str(proposal.requested_amount)
+                if proposal.requested_amount is not None
+                else None,
+                "team": proposal.team,
+                "lived_experience_involvement": proposal.lived_experience_involvement,
+                "content_warning": proposal.content_warning,
+                "status": proposal.status,
+                "submitted_at": proposal.submitted_at.isoformat()
+                if proposal.submitted_at
+                else None,
+                "withdrawn_at": proposal.withdrawn_at.isoformat()
+                if proposal.withdrawn_at
+                else None,
+                "eligibility": proposal.eligibility,
+                "ineligible_reason": proposal.ineligible_reason,
+                "created_at": proposal.created_at.isoformat(),
+            }
+            for proposal in Proposal.objects.filter(applicant=person).select_related("call")
+        ]
+    }
+
+
+__all__ = ["calls_for_user", "funding_personal_data", "open_calls", "proposals_for_user"]
