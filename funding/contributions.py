@@ -2,12 +2,25 @@
 
 from __future__ import annotations
 
-from coprod.doors import AppDoors, PersonalData
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from coprod.doors import AppDoors, PersonalData, PortalLink, UrlInclude, current_roles
 from funding.models import Call, Proposal
-from funding.selectors import funding_personal_data
+from funding.selectors import APPLYING_ROLES, funding_personal_data
 from funding.services import erase_funding_records
 
+
+def _applies(request: HttpRequest) -> bool:
+    """Researchers apply for funding. No query (the roles are kept in the session)."""
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(APPLYING_ROLES & current_roles(request))
+
+
 DOORS = AppDoors(
+    urls=[UrlInclude("portal/funding/", "funding.portal_urls")],
+    portal_links=[PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies)],
     personal_data=PersonalData(
         models=(Call, Proposal),
         export=funding_personal_data,

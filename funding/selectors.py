@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
 
 from coprod.enums import Role
@@ -24,13 +24,17 @@ def open_calls() -> QuerySet[Call]:
 
 def calls_for_user(user: User, *, roles: frozenset[str]) -> QuerySet[Call]:
     """Every call, drafts included, for funding staff; open calls for researchers (`roles` from
-    coprod.doors.current_roles, so this adds no query); nothing for anyone else."""
+    coprod.doors.current_roles, so this adds no query), and the calls they have proposals to (so
+    that a draft still shows, with why it can no longer be sent, once the call closes); nothing
+    for anyone else."""
     if not user.is_authenticated or not user.is_active:
         return Call.objects.none()
     if user.is_staff and user.has_perm("funding.view_call"):
         return Call.objects.all()
     if APPLYING_ROLES & roles:
-        return open_calls()
+        now_open = Q(status=CallStatus.OPEN, opens_at__lte=Now(), closes_at__gt=Now())
+        theirs = Q(pk__in=Proposal.objects.filter(applicant_id=user.person_id).values("call_id"))
+        return Call.objects.filter(now_open | theirs)
     return Call.objects.none()
 
 
