@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from coprod.doors import AppDoors, PersonalData, PortalLink, UrlInclude, current_roles
+from coprod.doors import AppDoors, PersonalData, PortalLink, StaffLink, UrlInclude, current_roles
 from funding.models import Call, Proposal
 from funding.selectors import APPLYING_ROLES, funding_personal_data
 from funding.services import erase_funding_records
+
+FUNDING = _("Funding")
 
 
 def _applies(request: HttpRequest) -> bool:
@@ -21,6 +23,22 @@ def _applies(request: HttpRequest) -> bool:
 DOORS = AppDoors(
     urls=[UrlInclude("portal/funding/", "funding.portal_urls")],
     portal_links=[PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies)],
+    staff_links=[
+        StaffLink(
+            _("Funding calls and criteria"),
+            "admin:funding_call_changelist",
+            ("funding.change_call",),
+            FUNDING,
+            10,
+        ),
+        StaffLink(
+            _("Proposals and eligibility"),
+            "admin:funding_proposal_changelist",
+            ("funding.view_proposal",),
+            FUNDING,
+            20,
+        ),
+    ],
     personal_data=PersonalData(
         models=(Call, Proposal),
         export=funding_personal_data,
