@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from coprod.enums import Role
+from coprod.models import FormDraft
 from funding.enums import CallStatus, Eligibility, ProposalStatus
 from funding.models import Call, Proposal
 from tests.factories.core import make_user
@@ -178,3 +181,21 @@ def test_your_proposals_queries_do_not_grow(client):
     # The page of rows (one query, the call joined) and the count for the pagination; the
     # session, login and roles come from the session cache.
     assert count == 2
+
+
+def test_a_timed_out_proposal_comes_back_after_signing_in(client):
+    researcher = make_researcher()
+    call = CallFactory(closes_at=timezone.now() + timedelta(days=2))
+    client.force_login(researcher)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.get(f"/portal/funding/{call.pk}/propose/")
+    with time_machine.travel(start + 3 * 60 * 60, tick=False):
+        client.post(f"/portal/funding/{call.pk}/propose/", {"summary": "Typed before the timeout"})
+        client.force_login(researcher)
+
+        page = client.get(f"/portal/funding/{call.pk}/propose/").content.decode()
+
+    assert "Typed before the timeout" in page
+    assert not FormDraft.objects.exists()
+    assert not Proposal.objects.exists()
