@@ -265,7 +265,7 @@ def record_eligibility(
     proposal: Proposal, *, by: Actor, eligible: bool, reason: str = ""
 ) -> Proposal:
     """Funding staff record whether a submitted proposal is eligible (a reason is needed when it
-    is not), and the applicant is told.
+    is not), and the applicant is told. Nobody checks their own proposal.
 
     Side effects: saves the Proposal's eligibility; queues a message to the applicant
     (`funding_eligibility`, once per outcome)."""
@@ -276,6 +276,10 @@ def record_eligibility(
     if locked.status != ProposalStatus.SUBMITTED:
         raise ValidationError(
             _("Only a sent proposal's eligibility can be checked."), code="not_submitted"
+        )
+    if locked.applicant_id == getattr(by, "person_id", None):
+        raise ValidationError(
+            _("You cannot check the eligibility of your own proposal."), code="own_proposal"
         )
     reason = reason.strip()
     if not eligible and not reason:

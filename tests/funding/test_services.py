@@ -371,3 +371,18 @@ def test_a_draft_s_eligibility_is_not_checked():
         record_eligibility(draft, by=make_funding_staff(), eligible=True)
 
     assert Proposal.objects.get().eligibility == Eligibility.UNCHECKED
+
+
+def test_funding_staff_do_not_check_their_own_proposal():
+    staff = make_funding_staff()
+    researcher = make_researcher()
+    researcher.is_staff = True
+    researcher.save(update_fields=["is_staff"])
+    researcher.groups.set(staff.groups.all())
+    proposal = ProposalFactory(applicant=researcher.person)
+
+    with pytest.raises(ValidationError):
+        record_eligibility(proposal, by=researcher, eligible=True)
+
+    assert Proposal.objects.get().eligibility == Eligibility.UNCHECKED
+    assert Notification.objects.count() == 0
