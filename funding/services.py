@@ -268,7 +268,8 @@ def record_eligibility(
     is not), and the applicant is told. Nobody checks their own proposal.
 
     Side effects: saves the Proposal's eligibility; queues a message to the applicant
-    (`funding_eligibility`, once per outcome)."""
+    (`funding_eligibility`) when the outcome or the reason changes (so the same outcome recorded
+    twice is told once, and an outcome changed back is told again)."""
     _refuse_without(by, CHECK_ELIGIBILITY)
     locked = (
         Proposal.objects.select_for_update().select_related("call", "applicant").get(pk=proposal.pk)
@@ -291,16 +292,20 @@ def record_eligibility(
             },
             code="reason_needed",
         )
+    told_before = (locked.eligibility, locked.ineligible_reason)
     locked.eligibility = Eligibility.ELIGIBLE if eligible else Eligibility.INELIGIBLE
     locked.ineligible_reason = "" if eligible else reason
     locked.eligibility_checked_at = timezone.now()
     locked.eligibility_checked_by = by if isinstance(by, User) else None
     locked.full_clean()
     locked.save()
+    if (locked.eligibility, locked.ineligible_reason) == told_before:
+        proposal.__dict__.update(locked.__dict__)
+        return proposal
     queue_notification(
         locked.applicant,
         kind="funding_eligibility",
-        key=f"funding-eligibility:{locked.pk}:{locked.eligibility}",
+        key=f"funding-eligibility:{locked.pk}:{locked.eligibility_checked_at.isoformat()}",
         context={
             "proposal": locked.title,
             "call": locked.call.title,

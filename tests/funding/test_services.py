@@ -386,3 +386,16 @@ def test_funding_staff_do_not_check_their_own_proposal():
 
     assert Proposal.objects.get().eligibility == Eligibility.UNCHECKED
     assert Notification.objects.count() == 0
+
+
+def test_an_outcome_changed_back_is_told_again():
+    proposal = ProposalFactory()
+    staff = make_funding_staff()
+
+    record_eligibility(proposal, by=staff, eligible=True)
+    record_eligibility(proposal, by=staff, eligible=False, reason="Outside UK")
+    record_eligibility(proposal, by=staff, eligible=True)
+
+    told = Notification.objects.filter(person=proposal.applicant).order_by("pk")
+    assert len(told) == 3
+    assert "It is eligible" in str(told[2].content)
