@@ -11,7 +11,7 @@ from django.db.models.functions import Now
 from coprod.enums import Role
 from coprod.models import Person, User
 from coprod.selectors import visible_to
-from funding.enums import CallStatus
+from funding.enums import CallStatus, ProposalStatus
 from funding.models import Call, Proposal
 
 APPLYING_ROLES = frozenset({Role.RESEARCHER})
@@ -39,13 +39,17 @@ def calls_for_user(user: User, *, roles: frozenset[str]) -> QuerySet[Call]:
 
 
 def proposals_for_user(user: User) -> QuerySet[Proposal]:
-    """A person's own proposals; every proposal for staff with the permission."""
-    return visible_to(
+    """A person's own proposals, drafts included; for staff with the permission, every proposal
+    that has been sent (a draft is the applicant's own until they send it)."""
+    visible = visible_to(
         user,
         Proposal.objects.select_related("call"),
         staff_permission="funding.view_proposal",
         owner="applicant",
     )
+    if not user.is_authenticated:
+        return visible
+    return visible.filter(~Q(status=ProposalStatus.DRAFT) | Q(applicant_id=user.person_id))
 
 
 def funding_personal_data(person: Person) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from coprod import doors
 from coprod.enums import Role, StaffGroup
-from funding.enums import CallStatus
+from funding.enums import CallStatus, ProposalStatus
 from funding.models import Proposal
 from funding.selectors import calls_for_user, proposals_for_user
 from tests.factories.core import make_staff, make_user
@@ -73,3 +73,12 @@ def test_erasure_deletes_the_person_s_proposals_only():
     doors.personal_data()["funding"].erase(researcher.person, by=make_funding_staff())
 
     assert list(Proposal.objects.all()) == [other]
+
+
+def test_funding_staff_do_not_see_someone_elses_draft():
+    draft = ProposalFactory(status=ProposalStatus.DRAFT)
+    sent = ProposalFactory(status=ProposalStatus.SUBMITTED)
+    staff = make_funding_staff()
+
+    assert list(proposals_for_user(staff)) == [sent]
+    assert list(proposals_for_user(draft.applicant.user)) == [draft]
