@@ -110,6 +110,15 @@ def current_actor() -> Actor | None:
     return _actor.get()
 
 
+def acted_by(by: Actor) -> dict[str, Any]:
+    """The `by` / `by_process` pair a history row (ClaimEvent, ApplicationEvent) stores for who
+    acted: a login, or the name of a process acting on its own."""
+    return {
+        "by": by if not isinstance(by, SystemActor) else None,
+        "by_process": by.name if isinstance(by, SystemActor) else "",
+    }
+
+
 class AuditActorMiddleware:
     """A request acts as its signed-in user (replaces auditlog's middleware, which also copies
     the actor's email and the client's correlation-id header into every row)."""

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coprod.audit import Actor, SystemActor, records_actor
+from coprod.audit import Actor, acted_by, records_actor
 from coprod.enums import ContactChannel, Role
 from coprod.models import Person, RoleGrant, User
 from coprod.services.contact import update_safe_contact
@@ -42,8 +42,7 @@ def _record_application_event(
         application=application,
         from_status=before,
         to_status=application.status,
-        by=by if isinstance(by, User) else None,
-        by_process=by.name if isinstance(by, SystemActor) else "",
+        **acted_by(by),
         note=note,
     )
 

@@ -24,7 +24,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from coprod.audit import Actor, SystemActor, records_actor
+from coprod.audit import Actor, acted_by, records_actor
 from coprod.models import Person, User, london_today
 from recruitment.enums import (
     ClaimStatus,
@@ -340,8 +340,7 @@ def _record_event(claim: HonorariumClaim, before: str, *, by: Actor, note: str =
         claim=claim,
         from_status=before,
         to_status=claim.status,
-        by=by if isinstance(by, User) else None,
-        by_process=by.name if isinstance(by, SystemActor) else "",
+        **acted_by(by),
         note=note,
     )
 
