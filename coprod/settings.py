@@ -407,6 +407,21 @@ if COPROD_RECEIPTS_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or any(
 ):
     raise ImproperlyConfigured("COPROD_RECEIPTS_ROOT must not be inside a served static folder.")
 
+# Files researchers attach to their proposals (funding.models.ProposalAttachment): like receipts,
+# outside every served folder, sent only by a view that checks who may see the proposal.
+COPROD_PROPOSAL_FILES_ROOT = Path(
+    env.str("COPROD_PROPOSAL_FILES_ROOT", default=str(BASE_DIR / ".dev" / "proposal-files"))
+)
+# The largest attachment accepted, in bytes (10 MB).
+COPROD_PROPOSAL_FILE_MAX_BYTES = env_int("COPROD_PROPOSAL_FILE_MAX_BYTES", default=10 * 1024 * 1024)
+if COPROD_PROPOSAL_FILE_MAX_BYTES < 1:
+    raise ImproperlyConfigured("COPROD_PROPOSAL_FILE_MAX_BYTES must be 1 or more.")
+if COPROD_PROPOSAL_FILES_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or any(
+    COPROD_PROPOSAL_FILES_ROOT.resolve().is_relative_to(Path(folder).resolve())
+    for folder in STATICFILES_DIRS
+):
+    raise ImproperlyConfigured("COPROD_PROPOSAL_FILES_ROOT must not be inside a served folder.")
+
 # Logging: to stderr, without personal data (see coprod.logging).
 LOGGING = {
     "version": 1,

@@ -53,3 +53,7 @@ CACHES["default"]["KEY_PREFIX"] = "coprod-test-" + os.environ.get("PYTEST_XDIST_
 # Receipts uploaded by tests go to a temporary folder of this test process, removed at exit.
 _RECEIPTS = tempfile.TemporaryDirectory(prefix="coprod-test-receipts-")
 COPROD_RECEIPTS_ROOT = Path(_RECEIPTS.name)
+
+# Proposal attachments uploaded by tests: a temporary folder of this test process too.
+_PROPOSAL_FILES = tempfile.TemporaryDirectory(prefix="coprod-test-proposal-files-")
+COPROD_PROPOSAL_FILES_ROOT = Path(_PROPOSAL_FILES.name)

@@ -6,7 +6,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from coprod.doors import AppDoors, PersonalData, PortalLink, StaffLink, UrlInclude, current_roles
-from funding.models import Call, Proposal
+from funding.models import (
+    Call,
+    ConflictDeclaration,
+    Decision,
+    MeetingAttendance,
+    MeetingPoll,
+    Panel,
+    PanelMember,
+    Proposal,
+    Review,
+)
 from funding.selectors import APPLYING_ROLES, funding_personal_data
 from funding.services import erase_funding_records
 
@@ -40,7 +50,22 @@ DOORS = AppDoors(
         ),
     ],
     personal_data=PersonalData(
-        models=(Call, Proposal),
+        models=(
+            Call,
+            Proposal,
+            Panel,
+            PanelMember,
+            ConflictDeclaration,
+            Review,
+            Decision,
+            MeetingPoll,
+            MeetingAttendance,
+        ),
+        retained={
+            PanelMember: "A reviewer's scores are kept for the panel's results, without their "
+            "name: the seat loses its link to the person.",
+            Review: "Kept with its scores, without the reviewer's words or name.",
+        },
         export=funding_personal_data,
         erase=erase_funding_records,
     ),

@@ -11,8 +11,18 @@ from django.utils import timezone
 
 from coprod.enums import Role, StaffGroup
 from coprod.models import User
-from funding.enums import CallStatus, ProposalStatus
-from funding.models import Call, Criterion, Proposal
+from funding.enums import CallStatus, PanelRole, ProposalStatus, ReviewStatus
+from funding.models import (
+    Call,
+    ConflictDeclaration,
+    Criterion,
+    Panel,
+    PanelMember,
+    Proposal,
+    Review,
+    Score,
+)
+from funding.permissions import sync_proposal_access
 from funding.services import add_lived_experience_criterion
 from tests.factories.core import make_staff, make_user
 
@@ -73,3 +83,97 @@ def make_researcher(**fields: object) -> User:
 
 def make_funding_staff(**fields: object) -> User:
     return make_staff(StaffGroup.FUNDING, **fields)
+
+
+# Panels -----------------------------------------------------------------------------------------
+
+PANEL_ROLE_TO_ROLE = {
+    PanelRole.LEE: Role.LEE,
+    PanelRole.RESEARCHER: Role.RESEARCHER,
+    PanelRole.POLICYMAKER: Role.POLICYMAKER,
+}
+
+
+class PanelFactory(factory.django.DjangoModelFactory):
+    """A panel for a call that has closed (proposals are in), scoring due in a week."""
+
+    class Meta:
+        model = Panel
+
+    call = factory.SubFactory(
+        CallFactory,
+        status=CallStatus.IN_REVIEW,
+        opens_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=30)),
+        closes_at=factory.LazyFunction(lambda: timezone.now() - timedelta(days=2)),
+    )
+    scoring_deadline = factory.LazyFunction(lambda: timezone.now() + timedelta(days=7))
+
+
+class PanelMemberFactory(factory.django.DjangoModelFactory):
+    """A seat held by a new person with the matching role (an LEE unless `role` says)."""
+
+    class Meta:
+        model = PanelMember
+
+    panel = factory.SubFactory(PanelFactory)
+    role = PanelRole.LEE
+    person = factory.LazyAttribute(lambda o: make_user(roles=[PANEL_ROLE_TO_ROLE[o.role]]).person)
+
+
+def seat(
+    panel: Panel, role: PanelRole = PanelRole.LEE, *, ready: bool = True, **fields
+) -> PanelMember:
+    """A member of `panel`. `ready`: they have accepted the confidentiality terms and declared
+    no conflict for each of the panel's proposals so far (and have their access granted)."""
+    member = PanelMemberFactory(panel=panel, role=role, **fields)
+    if ready:
+        declare_clear(member)
+    return member
+
+
+def declare_clear(member: PanelMember, proposals=None) -> PanelMember:
+    """Accept the terms and declare no conflict for `proposals` (default: every proposal of the
+    member's call), then grant access. Bypasses the services: a set-up helper."""
+    member.confidentiality_accepted_at = member.confidentiality_accepted_at or timezone.now()
+    member.declarations_done_at = timezone.now()
+    member.save(update_fields=["confidentiality_accepted_at", "declarations_done_at"])
+    if proposals is None:
+        proposals = Proposal.objects.filter(call__panel=member.panel)
+    for proposal in proposals:
+        ConflictDeclaration.objects.get_or_create(
+            member=member, proposal=proposal, defaults={"conflicted": False}
+        )
+    sync_proposal_access([member])
+    return member
+
+
+class ReviewFactory(factory.django.DjangoModelFactory):
+    """An assignment of a proposal to a ready member of its call's panel."""
+
+    class Meta:
+        model = Review
+
+    member = factory.SubFactory(PanelMemberFactory)
+    proposal = factory.LazyAttribute(lambda o: ProposalFactory(call=o.member.panel.call))
+    status = ReviewStatus.ASSIGNED
+
+
+def scored_review(member: PanelMember, proposal: Proposal, values: dict | int, **fields) -> Review:
+    """A submitted review by `member` of `proposal`: `values` maps criterion → score, or gives
+    one score for every criterion the member scores. Bypasses the services (set-up only)."""
+    review, _created = Review.objects.get_or_create(member=member, proposal=proposal)
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.status = ReviewStatus.SUBMITTED
+    review.submitted_at = review.submitted_at or timezone.now()
+    review.save()
+    criteria = proposal.call.criteria.all()
+    if member.role != PanelRole.LEE:
+        criteria = criteria.exclude(scored_by="lees")
+    for criterion in criteria:
+        value = values if isinstance(values, int) else values.get(criterion)
+        if value is not None:
+            Score.objects.update_or_create(
+                review=review, criterion=criterion, defaults={"value": value}
+            )
+    return review

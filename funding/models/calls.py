@@ -177,8 +177,19 @@ class Proposal(models.Model):
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["call", "pk"]
-        permissions = [("check_eligibility", _("Can check a proposal's eligibility"))]
+        permissions = [
+            ("check_eligibility", _("Can check a proposal's eligibility")),
+            # Granted on single proposals (django-guardian) to the panel members assigned to
+            # them and not kept out by a conflict (funding.services.panels).
+            ("review_proposal", _("Can open and score a proposal as a panel member")),
+        ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["call", "applicant"],
+                condition=~Q(status=ProposalStatus.WITHDRAWN),
+                name="funding_one_live_proposal_per_call",
+                violation_error_message=_("You already have a proposal for this call."),
+            ),
             models.CheckConstraint(
                 condition=Q(requested_amount__isnull=True) | Q(requested_amount__gt=0),
                 name="funding_proposal_amount_positive",

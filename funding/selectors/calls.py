@@ -3,13 +3,11 @@ coprod.permissions.get_object_for_user)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Now
 
 from coprod.enums import Role
-from coprod.models import Person, User
+from coprod.models import User
 from coprod.selectors import visible_to
 from funding.enums import CallStatus, ProposalStatus
 from funding.models import Call, Proposal
@@ -52,35 +50,4 @@ def proposals_for_user(user: User) -> QuerySet[Proposal]:
     return visible.filter(~Q(status=ProposalStatus.DRAFT) | Q(applicant_id=user.person_id))
 
 
-def funding_personal_data(person: Person) -> dict[str, Any]:
-    """The person's proposals, every field, for their download."""
-    return {
-        "proposals": [
-            {
-                "call": proposal.call.title,
-                "title": proposal.title,
-                "summary": proposal.summary,
-                "description": proposal.description,
-                "requested_amount": str(proposal.requested_amount)
-                if proposal.requested_amount is not None
-                else None,
-                "team": proposal.team,
-                "lived_experience_involvement": proposal.lived_experience_involvement,
-                "content_warning": proposal.content_warning,
-                "status": proposal.status,
-                "submitted_at": proposal.submitted_at.isoformat()
-                if proposal.submitted_at
-                else None,
-                "withdrawn_at": proposal.withdrawn_at.isoformat()
-                if proposal.withdrawn_at
-                else None,
-                "eligibility": proposal.eligibility,
-                "ineligible_reason": proposal.ineligible_reason,
-                "created_at": proposal.created_at.isoformat(),
-            }
-            for proposal in Proposal.objects.filter(applicant=person).select_related("call")
-        ]
-    }
-
-
-__all__ = ["calls_for_user", "funding_personal_data", "open_calls", "proposals_for_user"]
+__all__ = ["calls_for_user", "open_calls", "proposals_for_user"]

@@ -317,25 +317,6 @@ def record_eligibility(
     return proposal
 
 
-# Data rights -----------------------------------------------------------------------------------
-
-
-def erase_funding_records(person: Person, *, by: Actor) -> None:
-    """This app's part of erasing `person` (inside coprod.services.rights.erase_person's
-    transaction). Their proposals are deleted, drafts and sent ones alike: in this part of the
-    app nothing yet rests on a proposal (no scores or decisions), and a proposal's content (team,
-    summary) would say who wrote it even without the link to them.
-
-    Calls they created and eligibility they checked (as staff) lose the link to their login.
-
-    Side effects: deletes their Proposals (audited, values masked); updates those links."""
-    Proposal.objects.filter(applicant=person).delete()
-    Proposal.objects.filter(eligibility_checked_by__person=person).update(
-        eligibility_checked_by=None
-    )
-    Call.objects.filter(created_by__person=person).update(created_by=None)
-
-
 def _set_fields(proposal: Proposal, fields: dict[str, Any]) -> None:
     unknown = set(fields) - set(PROPOSAL_FIELDS)
     if unknown:

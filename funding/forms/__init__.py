@@ -1,0 +1,3 @@
+from funding.forms.proposals import ProposalForm, WithdrawForm
+
+__all__ = ["ProposalForm", "WithdrawForm"]

@@ -1,0 +1,12 @@
+"""Funding pages, one module per area."""
+
+from funding.views.proposals import (
+    call_detail,
+    call_list,
+    proposal_detail,
+    proposal_list,
+    propose,
+    withdraw,
+)
+
+__all__ = ["call_detail", "call_list", "proposal_detail", "proposal_list", "propose", "withdraw"]
