@@ -15,12 +15,13 @@ from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
+from django.utils import timezone
 from guardian.models import UserObjectPermission
 
 from coprod.models import User
 from coprod.permissions import is_staff_with
-from funding.enums import EXCLUDING_DECISIONS, ProposalStatus
-from funding.models import ConflictDeclaration, PanelMember, Proposal
+from funding.enums import EXCLUDING_DECISIONS, ProposalStatus, ReviewStatus
+from funding.models import ConflictDeclaration, Panel, PanelMember, Proposal, Review
 
 REVIEW_PROPOSAL = "funding.review_proposal"
 
@@ -133,3 +134,58 @@ def openable_proposals_for_user(user: User) -> QuerySet[Proposal]:
         .values("proposal_id")
     )
     return Proposal.objects.filter(pk__in=granted)
+
+
+# Scoring window and independence -----------------------------------------------------------------
+
+
+def scoring_is_open(panel: Panel) -> bool:
+    """Scoring has started and is neither closed by staff nor past its deadline."""
+    now = timezone.now()
+    return (
+        panel.scoring_started_at is not None
+        and panel.scoring_closed_at is None
+        and (panel.scoring_deadline is None or now < panel.scoring_deadline)
+    )
+
+
+def scoring_window_closed(panel: Panel) -> bool:
+    """Scoring has started and ended (staff closed it, or its deadline passed)."""
+    if panel.scoring_started_at is None:
+        return False
+    return panel.scoring_closed_at is not None or (
+        panel.scoring_deadline is not None and timezone.now() >= panel.scoring_deadline
+    )
+
+
+def seat_of(user: User, panel: Panel) -> PanelMember | None:
+    person_id = getattr(user, "person_id", None)
+    if person_id is None:
+        return None
+    return PanelMember.objects.filter(panel=panel, person_id=person_id).first()
+
+
+def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
+    """Others' scores and comments on `proposal`: funding staff (with `funding.view_score`)
+    always; the chair whenever they may open the proposal; another member only once the scoring
+    window has closed, if they may open the proposal and have no review of theirs on the panel
+    still unsent (members score independently). Nobody kept out by a conflict."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_staff_with(user, "funding.view_score"):
+        return True
+    if not user.has_perm(REVIEW_PROPOSAL, proposal):
+        return False
+    panel = Panel.objects.filter(call_id=proposal.call_id).first()
+    if panel is None:
+        return False
+    member = seat_of(user, panel)
+    if member is None:
+        return False
+    if member.is_chair:
+        return True
+    if not scoring_window_closed(panel):
+        return False
+    return not Review.objects.filter(
+        member=member, status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT]
+    ).exists()
