@@ -12,6 +12,7 @@ from funding.enums import CallStatus, ProposalStatus
 from funding.models import Proposal
 from tests.factories.core import make_person
 from tests.factories.funding import CallFactory, ProposalFactory
+from tests.funding.scene import VISITORS
 from tests.matrix import (
     LOGIN,
     MFA,
@@ -40,6 +41,15 @@ def expect(
         "staff_no_mfa": staff_no_mfa,
         **dict.fromkeys(STAFF_GROUPS, staff),
     }
+    # Funding's own visitors answer like their base role unless told otherwise: the applicant
+    # like a researcher, the members like an LEE, the chair like a policymaker.
+    answers |= {
+        "applicant": kinds.get("researcher", participants),
+        "member_assigned": kinds.get("lee", participants),
+        "member_unassigned": kinds.get("lee", participants),
+        "member_conflicted": kinds.get("lee", participants),
+        "chair": kinds.get("policymaker", participants),
+    }
     assert not set(kinds) - set(answers)
     return {**answers, **kinds}
 
@@ -52,7 +62,7 @@ SEES_DRAFT = expect(staff_funding=200)
 DRAFT_PROPOSED = expect(staff_funding=403)
 MAY_PROPOSE = expect(researcher=200, staff_funding=403)
 PROPOSED = expect(researcher=302, staff_funding=403)
-OWN = signed_in(200)
+OWN = {**signed_in(200), **dict.fromkeys(VISITORS, 200)}
 NOT_THEIRS = expect()
 
 PROPOSAL = {
@@ -148,4 +158,4 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
-MATRIX = Matrix(entries=ENTRIES)
+MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)
