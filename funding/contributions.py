@@ -5,7 +5,16 @@ from __future__ import annotations
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from coprod.doors import AppDoors, PersonalData, PortalLink, StaffLink, UrlInclude, current_roles
+from coprod.doors import (
+    AppDoors,
+    DemoData,
+    PersonalData,
+    PortalLink,
+    StaffLink,
+    UrlInclude,
+    current_roles,
+)
+from funding import demo
 from funding.models import (
     Call,
     ConflictDeclaration,
@@ -49,6 +58,7 @@ DOORS = AppDoors(
             20,
         ),
     ],
+    demo_data=DemoData(seed=demo.seed, after=("coprod", "recruitment")),
     personal_data=PersonalData(
         models=(
             Call,
