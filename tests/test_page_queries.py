@@ -30,7 +30,9 @@ EXPECTED = {
     # The core's part (10) and recruitment's (9: eligibility, engagements with claims, histories,
     # receipts; applications with their opportunity, their histories, referrals made; training,
     # onboarding).
-    "/portal/my-information/": 20,  # funding's proposals: +1
+    # Funding's (8): proposals with their files (2), panel seats, conflict declarations, reviews
+    # with their scores (2), meeting availability and attendance.
+    "/portal/my-information/": 26,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,

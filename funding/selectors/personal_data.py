@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from django.db.models import Prefetch
+
 from coprod.models import Person
 from funding.models import (
     ConflictDeclaration,
@@ -12,6 +14,7 @@ from funding.models import (
     PanelMember,
     Proposal,
     Review,
+    Score,
     SlotAnswer,
 )
 
@@ -31,7 +34,7 @@ def funding_personal_data(person: Person) -> dict[str, Any]:
     reviews = (
         Review.objects.filter(member__person=person)
         .select_related("proposal")
-        .prefetch_related("scores__criterion")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
     )
     answers = SlotAnswer.objects.filter(member__person=person).select_related("slot__poll")
     attendance = MeetingAttendance.objects.filter(member__person=person).select_related("poll")
