@@ -5,6 +5,7 @@ conflicted panel member too); funding staff's fetches are recorded in the audit 
 
 from __future__ import annotations
 
+from io import BytesIO
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -43,8 +44,12 @@ def attachment(request: HttpRequest, attachment_id: int) -> HttpResponse:
     require(request, own or may_open_proposal(user, found.proposal))
     if not own:
         log_restricted_view(found, actor=user, fields=["file"], context="proposal file")
+    # Read whole (files are small, settings.COPROD_PROPOSAL_FILE_MAX_BYTES): no file is left
+    # open if the download is cut short.
+    with proposal_file_storage.open(found.file.name, "rb") as stored:
+        content = BytesIO(stored.read())
     response = FileResponse(
-        proposal_file_storage.open(found.file.name, "rb"),
+        content,
         as_attachment=True,
         filename=download_name(found),
         content_type=found.content_type,
