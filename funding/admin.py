@@ -12,6 +12,10 @@ from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from coprod.admin.restrictions import RestrictedLookupsMixin
@@ -151,8 +155,27 @@ class ProposalAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_filter = ["status", "eligibility", "call"]
     search_fields = ["title"]
     list_select_related = ["call"]
-    fields = [*CONTENT_FIELDS, "eligibility", "ineligible_reason"]
-    readonly_fields = CONTENT_FIELDS
+    fields = [*CONTENT_FIELDS, "attached_files", "eligibility", "ineligible_reason"]
+    readonly_fields = [*CONTENT_FIELDS, "attached_files"]
+
+    @admin.display(description=_("files"))
+    def attached_files(self, obj: Proposal) -> str:
+        """Links to download each file (the portal's view checks access and audits it)."""
+        attachments = list(obj.attachments.all())
+        if not attachments:
+            return str(_("None"))
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("funding:attachment", args=[attachment.pk]),
+                    attachment.original_name,
+                    filesizeformat(attachment.size),
+                )
+                for attachment in attachments
+            ),
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
         return super().get_queryset(request).exclude(status=ProposalStatus.DRAFT)

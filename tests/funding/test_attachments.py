@@ -409,3 +409,17 @@ def test_an_erasure_rolled_back_keeps_the_files(researcher, files_root):
 
     assert ProposalAttachment.objects.count() == 1
     assert len(stored_files(files_root)) == 1
+
+
+def test_the_proposal_admin_links_to_each_file(client):
+    proposal = with_files(
+        make_researcher(), pdf_upload("our plan.pdf"), status=ProposalStatus.SUBMITTED
+    )
+    attachment = proposal.attachments.get()
+    client.force_login(make_funding_staff())
+
+    page = client.get(f"/admin/funding/proposal/{proposal.pk}/change/").content.decode()
+
+    assert (
+        f'<a href="{reverse("funding:attachment", args=[attachment.pk])}">our plan.pdf</a>' in page
+    )
