@@ -3,10 +3,12 @@ and removes a file while it is still a draft.
 
 A file is recognised by its content, never by its name or the type the browser claims: a PDF by
 its first bytes (`%PDF-`), a Word document (.docx) by being a real zip archive holding
-`word/document.xml` and `[Content_Types].xml` (a renamed program, a plain zip or a picture named
-`.pdf` is refused). Files are written before their rows are saved; if anything after fails (a bad
-file further down the list, the proposal refused), every file written is removed again: no row
-without a file, no file without a row."""
+`word/document.xml` and `[Content_Types].xml` that declares a Word document's main part (a
+renamed program, a plain zip, a macro-enabled .docm or a picture named `.pdf` is refused).
+
+Files are written before their rows are saved; if anything after fails (a bad file further down
+the list, the proposal refused), every file written is removed again: no row without a file, no
+file without a row."""
 
 from __future__ import annotations
 
@@ -34,6 +36,10 @@ MAX_ATTACHMENTS_PER_PROPOSAL = 5
 NAME_LENGTH = 200
 PDF_SIGNATURE = b"%PDF-"
 DOCX_PARTS = frozenset({"word/document.xml", "[Content_Types].xml"})
+# What a plain .docx declares its main part to be (a macro-enabled .docm declares another).
+DOCX_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+# [Content_Types].xml is a short list; anything far longer is not a Word document's.
+CONTENT_TYPES_MAX_BYTES = 64 * 1024
 EXTENSIONS = {AttachmentType.PDF: "pdf", AttachmentType.DOCX: "docx"}
 
 
@@ -57,8 +63,13 @@ def _is_docx(upload: UploadedFile) -> bool:
             return False
         upload.seek(0)
         with zipfile.ZipFile(upload) as archive:
-            return set(archive.namelist()) >= DOCX_PARTS
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+            if not set(archive.namelist()) >= DOCX_PARTS:
+                return False
+            types = archive.getinfo("[Content_Types].xml")
+            if types.file_size > CONTENT_TYPES_MAX_BYTES:
+                return False
+            return DOCX_MAIN_TYPE in archive.read(types)
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
         return False
     finally:
         upload.seek(0)

@@ -22,10 +22,27 @@ def _zip(parts: dict[str, str]) -> bytes:
     return buffer.getvalue()
 
 
+def _content_types(main: str) -> str:
+    return (
+        '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+        f'ContentType="application/vnd.{main}"/></Types>'
+    )
+
+
 DOCX = _zip(
     {
-        "[Content_Types].xml": '<?xml version="1.0"?><Types/>',
+        "[Content_Types].xml": _content_types(
+            "openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        ),
         "word/document.xml": '<?xml version="1.0"?><w:document/>',
+    }
+)
+# A macro-enabled Word document (.docm): the same parts, another main type.
+DOCM = _zip(
+    {
+        "[Content_Types].xml": _content_types("ms-word.document.macroEnabled.main+xml"),
+        "word/document.xml": '<?xml version="1.0"?><w:document/>',
+        "word/vbaProject.bin": "macros",
     }
 )
 PLAIN_ZIP = _zip({"notes.txt": "not a Word document"})

@@ -31,6 +31,7 @@ from tests.factories.funding import (
     make_researcher,
 )
 from tests.funding.files import (
+    DOCM,
     DOCX,
     DOCX_TYPE,
     PDF,
@@ -153,8 +154,9 @@ def test_the_kind_comes_from_the_content_not_the_name(client, researcher):
         ("plan.exe", PROGRAM),
         ("plan.docx", PLAIN_ZIP),  # a zip that is not a Word document
         ("plan.docx", b"PK\x03\x04 broken zip"),
+        ("plan.docx", DOCM),  # macro-enabled
     ],
-    ids=["png-named-pdf", "exe-named-docx", "exe", "plain-zip", "broken-zip"],
+    ids=["png-named-pdf", "exe-named-docx", "exe", "plain-zip", "broken-zip", "docm"],
 )
 def test_a_file_that_is_not_a_pdf_or_docx_is_refused_and_nothing_is_saved(
     client, researcher, files_root, name, content
