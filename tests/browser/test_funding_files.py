@@ -1,6 +1,6 @@
 """Proposal files in a real browser: the proposal form with a file refused (axe at desktop and
 320 px, the error summary moving focus to the file picker), and the form and the sent proposal
-with files attached."""
+with files attached. Also the staff pages of calls (at desktop size: staff work at a desk)."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ from coprod.models import User
 from coprod.services.people import create_person, create_user_for_person
 from coprod.services.roles import grant_role
 from funding.enums import ProposalStatus
+from funding.models import ProposalAttachment
 from funding.services import keep_proposal
 from tests.browser.support import Tab
-from tests.factories.funding import CallFactory
+from tests.factories.funding import CallFactory, ProposalFactory, make_funding_staff
 from tests.funding.files import PNG, pdf_upload
 
 pytestmark = pytest.mark.browser
@@ -97,3 +98,27 @@ def test_pages_with_files_accessible(researcher_tab: Tab, name: str) -> None:
     assert proposal.status == (ProposalStatus.SUBMITTED if sent else ProposalStatus.DRAFT)
     assert researcher_tab.page.get_by_role("link", name="our plan.pdf").is_visible()
     researcher_tab.assert_accessible_at_every_viewport()
+
+
+@pytest.mark.parametrize("name", ["calls", "call"])
+def test_staff_call_page_accessible(tab: Tab, sign_in: Callable[[User], None], name: str) -> None:
+    sign_in(make_funding_staff())
+    call = CallFactory(title="Safer housing research")
+    proposal = ProposalFactory(call=call, title="What helps")
+    ProposalAttachment.objects.create(
+        proposal=proposal,
+        file="x.pdf",
+        original_name="x.pdf",
+        content_type="application/pdf",
+        size=1,
+    )
+    path = (
+        reverse("funding_calls:list")
+        if name == "calls"
+        else reverse("funding_calls:call", kwargs={"call_id": call.pk})
+    )
+
+    tab.goto(path)
+
+    assert tab.page.locator("h1").count() == 1
+    tab.assert_accessible("desktop")
