@@ -11,7 +11,11 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.defaultfilters import filesizeformat
+from django.urls import reverse
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from coprod.admin.restrictions import RestrictedLookupsMixin
@@ -21,15 +25,27 @@ from funding.services import add_lived_experience_criterion, move_call, record_e
 
 
 class CriterionFormSet(forms.BaseInlineFormSet):
+    """A criterion's own checks (funding.models.Criterion.clean) refuse re-weighting and adding
+    once the call is open; deleting is refused here, before anything is saved."""
+
     def clean(self) -> None:
         super().clean()
         for form in self.forms:
             instance = form.instance
-            if self.can_delete and self._should_delete_form(form) and instance.is_lived_experience:
+            if not (self.can_delete and self._should_delete_form(form)) or instance.pk is None:
+                continue
+            if instance.is_lived_experience:
                 raise ValidationError(
                     _(
                         "Every call keeps its criterion about involving people with lived "
                         "experience: it cannot be deleted."
+                    )
+                )
+            if self.instance.pk and self.instance.status != CallStatus.DRAFT:
+                raise ValidationError(
+                    _(
+                        "The call is open: its criteria cannot be deleted now. Reviewers score "
+                        "against them."
                     )
                 )
 
@@ -139,8 +155,27 @@ class ProposalAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_filter = ["status", "eligibility", "call"]
     search_fields = ["title"]
     list_select_related = ["call"]
-    fields = [*CONTENT_FIELDS, "eligibility", "ineligible_reason"]
-    readonly_fields = CONTENT_FIELDS
+    fields = [*CONTENT_FIELDS, "attached_files", "eligibility", "ineligible_reason"]
+    readonly_fields = [*CONTENT_FIELDS, "attached_files"]
+
+    @admin.display(description=_("files"))
+    def attached_files(self, obj: Proposal) -> str:
+        """Links to download each file (the portal's view checks access and audits it)."""
+        attachments = list(obj.attachments.all())
+        if not attachments:
+            return str(_("None"))
+        return format_html_join(
+            mark_safe("<br>"),
+            '<a href="{}">{}</a> ({})',
+            (
+                (
+                    reverse("funding:attachment", args=[attachment.pk]),
+                    attachment.original_name,
+                    filesizeformat(attachment.size),
+                )
+                for attachment in attachments
+            ),
+        )
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Proposal]:
         return super().get_queryset(request).exclude(status=ProposalStatus.DRAFT)
@@ -155,7 +190,8 @@ class ProposalAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
         return request.user.has_perm("funding.check_eligibility")
 
     def save_model(self, request: HttpRequest, obj: Proposal, form: Any, change: bool) -> None:
-        """Through the service (which tells the applicant), not a plain save."""
+        """Through the service (which tells the applicant), not a plain save. A refusal is
+        shown alone: no "changed successfully" notice, no "changed" entry in the history."""
         try:
             record_eligibility(
                 obj,
@@ -164,4 +200,16 @@ class ProposalAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
                 reason=form.cleaned_data["ineligible_reason"],
             )
         except ValidationError as error:
+            request._eligibility_refused = True  # type: ignore[attr-defined]
             self.message_user(request, " ".join(error.messages), messages.ERROR)
+
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
+        if getattr(request, "_eligibility_refused", False):
+            return None
+        return super().log_change(request, obj, message)
+
+    def response_change(self, request: HttpRequest, obj: Proposal) -> HttpResponse:
+        if getattr(request, "_eligibility_refused", False):
+            # Back to the same page, with the refusal as its only message.
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_change(request, obj)

@@ -38,3 +38,9 @@ register(
     ],
     exclude=["updated_at"],
 )
+
+# Proposal files (the "files" slice). Masked: the file's own name (it can say who wrote it) and
+# where it is stored.
+from funding.models import ProposalAttachment  # noqa: E402
+
+register(ProposalAttachment, keep=["id", "proposal", "content_type", "size", "added_at"])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -79,4 +81,14 @@ DOORS = AppDoors(
         export=funding_personal_data,
         erase=erase_funding_records,
     ),
+)
+
+# Staff pages of calls (the "files" slice) ------------------------------------------------------
+DOORS = dataclasses.replace(
+    DOORS,
+    urls=[*DOORS.urls, UrlInclude("staff/funding/calls/", "funding.urls_calls")],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(_("Funding calls"), "funding_calls:list", ("funding.view_call",), FUNDING, 5),
+    ],
 )

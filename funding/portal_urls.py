@@ -11,4 +11,6 @@ urlpatterns = [
     path("proposals/", views.proposal_list, name="proposals"),
     path("proposals/<int:proposal_id>/", views.proposal_detail, name="proposal"),
     path("proposals/<int:proposal_id>/withdraw/", views.withdraw, name="withdraw"),
+    path("files/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("files/<int:attachment_id>/remove/", views.remove_attachment, name="remove_attachment"),
 ]

@@ -7,10 +7,16 @@ from typing import Any
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Button, Div, Field, Layout, Size
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from funding.models import SUMMARY_MAX_LENGTH
-from funding.services import PROPOSAL_FIELDS, REQUIRED_TO_SUBMIT
+from funding.services import (
+    MAX_ATTACHMENTS_PER_PROPOSAL,
+    PROPOSAL_FIELDS,
+    REQUIRED_TO_SUBMIT,
+    check_attachments,
+)
 
 SAVE = "save"
 SEND = "send"
@@ -24,6 +30,29 @@ REQUIRED_MESSAGES = {
         "Say how people with lived experience will be involved and paid"
     ),
 }
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class FilesField(forms.FileField):
+    """Several files from one file input (Django's documented pattern); each is checked by its
+    content, not its name, in the form's `clean_attachments`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            # Full width, never wider: the picker fits a 320 px screen with an error shown.
+            MultipleFileInput(attrs={"accept": ".pdf,.docx", "class": "govuk-!-width-full"}),
+        )
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> list[Any]:
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data if item]
+        return [single(data, initial)] if data else []
 
 
 class ProposalForm(forms.Form):
@@ -74,9 +103,19 @@ class ProposalForm(forms.Form):
         max_length=300,
         required=False,
     )
+    attachments = FilesField(label=_("Add files (optional)"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, attachments_attached: int = 0, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.attachments_attached = attachments_attached
+        # The limits are settings: say the ones in force, in whole megabytes.
+        self.fields["attachments"].help_text = _(
+            "PDF or Word (.docx) files only, up to %(size)s MB each, %(count)s files at most. "
+            "Everyone who reads your proposal can open them. You can choose more than one file."
+        ) % {
+            "size": max(1, settings.COPROD_PROPOSAL_FILE_MAX_BYTES // (1024 * 1024)),
+            "count": MAX_ATTACHMENTS_PER_PROPOSAL,
+        }
         self.helper = FormHelper()
         self.helper.label_size = Size.SMALL
         self.helper.layout = Layout(
@@ -87,6 +126,7 @@ class ProposalForm(forms.Form):
             Field.textarea("team", rows=3),
             Field.textarea("lived_experience_involvement", rows=5),
             Field.text("content_warning"),
+            Field("attachments"),
             Div(
                 Button(SEND, _("Send my proposal"), type="submit"),
                 Button.secondary(SAVE, _("Save and finish later")),
@@ -100,6 +140,11 @@ class ProposalForm(forms.Form):
 
     def fields_to_save(self) -> dict[str, Any]:
         return {name: self.cleaned_data[name] for name in PROPOSAL_FIELDS}
+
+    def clean_attachments(self) -> list[Any]:
+        uploads = self.cleaned_data.get("attachments") or []
+        check_attachments(uploads, already=self.attachments_attached)
+        return uploads
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()

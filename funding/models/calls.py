@@ -66,6 +66,23 @@ class Call(models.Model):
             raise ValidationError(
                 {"closes_at": _("The call must close after it opens.")}, code="closes_before"
             )
+        if self.pk and self.budget is not None:
+            largest = (
+                self.proposals.exclude(status=ProposalStatus.WITHDRAWN)
+                .aggregate(largest=models.Max("requested_amount"))
+                .get("largest")
+            )
+            if largest is not None and self.budget < largest:
+                raise ValidationError(
+                    {
+                        "budget": _(
+                            "The budget cannot be less than the largest amount already asked "
+                            "for in a proposal (£%(largest)s)."
+                        )
+                        % {"largest": Decimal(largest).quantize(Decimal("0.01"))}
+                    },
+                    code="budget_below_requested",
+                )
 
     @property
     def is_open(self) -> bool:
@@ -109,12 +126,43 @@ class Criterion(models.Model):
     def is_lived_experience(self) -> bool:
         return self.key == LIVED_EXPERIENCE_KEY
 
+    # What scoring rests on: fixed once the call is open (proposals are written to them).
+    FIXED_ONCE_OPEN = ("weight", "scale_max", "scored_by")
+
+    def clean(self) -> None:
+        """Once the call is open, no criterion is added and none is re-weighted, re-scaled or
+        given to other scorers: researchers wrote to them, and reviewers score against them. Its
+        name, guidance and order can still be corrected."""
+        from django.core.exceptions import ValidationError
+
+        if not self.call_id or self.call.status == CallStatus.DRAFT:
+            return
+        if self.pk is None:
+            raise ValidationError(
+                _("The call is open: no criterion can be added to it now."), code="call_open"
+            )
+        before = Criterion.objects.filter(pk=self.pk).values(*self.FIXED_ONCE_OPEN).first()
+        if before is None:
+            return
+        changed = {
+            name: _("The call is open: this cannot be changed now (it was %(before)s).")
+            % {"before": before[name]}
+            for name in self.FIXED_ONCE_OPEN
+            if getattr(self, name) != before[name]
+        }
+        if changed:
+            raise ValidationError(changed, code="call_open")
+
     def delete(self, *args: object, **kwargs: object):  # type: ignore[override]
         from django.core.exceptions import ValidationError
 
         if self.is_lived_experience:
             raise ValidationError(
                 _("Every call keeps its criterion about involving people with lived experience.")
+            )
+        if self.call.status != CallStatus.DRAFT:
+            raise ValidationError(
+                _("The call is open: its criteria cannot be deleted now."), code="call_open"
             )
         return super().delete(*args, **kwargs)
 

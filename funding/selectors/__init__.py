@@ -16,3 +16,18 @@ __all__ = [
     "open_calls",
     "proposals_for_user",
 ]
+
+# Proposal files and the staff pages of calls (the "files" slice) -------------------------------
+from funding.selectors.files import (
+    attachments_for_user,
+    call_proposals,
+    may_see_staff_calls,
+    staff_calls_for_user,
+)
+
+__all__ += [
+    "attachments_for_user",
+    "call_proposals",
+    "may_see_staff_calls",
+    "staff_calls_for_user",
+]

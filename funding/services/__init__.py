@@ -33,3 +33,22 @@ __all__ = [
     "submit_proposal",
     "withdraw_proposal",
 ]
+
+# Proposal files (the "files" slice) ----------------------------------------------------------
+from funding.services.attachments import (
+    MAX_ATTACHMENTS_PER_PROPOSAL,
+    attachment_type,
+    check_attachment,
+    check_attachments,
+    keep_proposal,
+    remove_attachment,
+)
+
+__all__ += [
+    "MAX_ATTACHMENTS_PER_PROPOSAL",
+    "attachment_type",
+    "check_attachment",
+    "check_attachments",
+    "keep_proposal",
+    "remove_attachment",
+]

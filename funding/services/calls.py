@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -167,13 +167,32 @@ def _applicant(by: Actor) -> Person:
     return person
 
 
+def _refuse_unless_researcher(person: Person) -> None:
+    """Checked at every change: a person whose researcher role has ended keeps their draft but
+    can no longer change or send it. Read afresh (a role cached on the login may have ended)."""
+    if not Person.objects.holding(Role.RESEARCHER).filter(pk=person.pk).exists():
+        raise ValidationError(
+            _("Proposals are made by researchers: ask the funding team if this is you."),
+            code="not_researcher",
+        )
+
+
+def _already_proposed() -> ValidationError:
+    # The words of the constraint's own message (Proposal.Meta), so every way of finding the
+    # second proposal (this check, the model's validation, the database) says the same.
+    return ValidationError(_("You already have a proposal for this call."), code="already_proposed")
+
+
 def _lock_own_draft(proposal: Proposal, by: Actor) -> tuple[Call, Proposal]:
+    """The call's and the draft's rows, locked, once `by` is known to be its applicant and
+    still a researcher."""
     call = Call.objects.select_for_update().get(pk=proposal.call_id)
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.applicant_id != getattr(by, "person_id", None):
         raise ValidationError(_("This is not your proposal."), code="not_yours")
     if locked.status != ProposalStatus.DRAFT:
         raise ValidationError(_("This proposal has been sent: it cannot be changed."), code="sent")
+    _refuse_unless_researcher(_applicant(by))
     return call, locked
 
 
@@ -181,21 +200,32 @@ def _lock_own_draft(proposal: Proposal, by: Actor) -> tuple[Call, Proposal]:
 @transaction.atomic
 def start_proposal(call: Call, *, by: Actor, **fields: Any) -> Proposal:
     """`by`'s new draft proposal to `call`, with any of the proposal's fields given. Refuses a
-    call that is not open, and anyone not a researcher now.
+    call that is not open, anyone not a researcher now, and a second live proposal to the same
+    call (one per person per call: also when two requests race, which the database's
+    constraint `funding_one_live_proposal_per_call` settles).
 
     Side effects: saves a Proposal (draft)."""
     person = _applicant(by)
-    if Role.RESEARCHER not in person.current_roles:
-        raise ValidationError(
-            _("Proposals are made by researchers: ask the funding team if this is you."),
-            code="not_researcher",
-        )
+    _refuse_unless_researcher(person)
     locked_call = Call.objects.select_for_update().get(pk=call.pk)
     _refuse_unless_accepting(locked_call)
+    live = Proposal.objects.filter(call=locked_call, applicant=person).exclude(
+        status=ProposalStatus.WITHDRAWN
+    )
+    if live.exists():
+        raise _already_proposed()
     proposal = Proposal(call=locked_call, applicant=person)
     _set_fields(proposal, fields)
     proposal.full_clean(exclude=_blank_allowed_in_draft(proposal))
-    proposal.save()
+    try:
+        # A savepoint: a request racing this one past the check above ends at the database's
+        # constraint (funding_one_live_proposal_per_call), told in the same words.
+        with transaction.atomic():
+            proposal.save()
+    except IntegrityError as error:
+        if not live.exists():
+            raise
+        raise _already_proposed() from error
     return proposal
 
 
@@ -203,7 +233,7 @@ def start_proposal(call: Call, *, by: Actor, **fields: Any) -> Proposal:
 @transaction.atomic
 def save_proposal(proposal: Proposal, *, by: Actor, **fields: Any) -> Proposal:
     """Keep the fields of `by`'s own draft (any left out are not changed), while the call is
-    open.
+    open and `by` is still a researcher.
 
     Side effects: saves the Proposal."""
     call, locked = _lock_own_draft(proposal, by)
@@ -219,8 +249,8 @@ def save_proposal(proposal: Proposal, *, by: Actor, **fields: Any) -> Proposal:
 @transaction.atomic
 def submit_proposal(proposal: Proposal, *, by: Actor, **fields: Any) -> Proposal:
     """Send `by`'s own draft (with any last changes in `fields`). Refused after the closing time
-    (checked with the call's row locked), and while a required field is empty; from then on it is
-    read-only to the applicant.
+    (checked with the call's row locked), while a required field is empty, and once `by` is no
+    longer a researcher; from then on it is read-only to the applicant.
 
     Side effects: saves the Proposal (submitted, with the time)."""
     call, locked = _lock_own_draft(proposal, by)

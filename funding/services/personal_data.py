@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import transaction
+
 from coprod.audit import Actor
 from coprod.models import Person
 from funding.models import (
@@ -13,9 +15,11 @@ from funding.models import (
     Panel,
     PanelMember,
     Proposal,
+    ProposalAttachment,
     Review,
     Score,
     SlotAnswer,
+    proposal_file_storage,
 )
 
 
@@ -31,11 +35,20 @@ def erase_funding_records(person: Person, *, by: Actor) -> None:
       is emptied, and their meeting availability deleted.
     - Links to their login as staff (who created, checked, decided, assigned) are emptied.
 
-    Side effects: deletes Proposals, SlotAnswers and files; updates the rest (audited, masked)."""
-    for proposal in Proposal.objects.filter(applicant=person).prefetch_related("attachments"):
-        for attachment in proposal.attachments.all():
-            attachment.file.delete(save=False)
+    Side effects: deletes Proposals (with their ProposalAttachments) and SlotAnswers; deletes
+    their files after commit; updates the rest (audited, masked)."""
+    # The rows go now, the files once the erasure commits (if it rolls back, both stay).
+    names = list(
+        ProposalAttachment.objects.filter(proposal__applicant=person).values_list("file", flat=True)
+    )
+    for proposal in Proposal.objects.filter(applicant=person):
         proposal.delete()
+
+    def remove_files() -> None:
+        for name in names:
+            proposal_file_storage.delete(name)
+
+    transaction.on_commit(remove_files)
     seats = PanelMember.objects.filter(person=person)
     ConflictDeclaration.objects.filter(member__in=seats).update(description="")
     Score.objects.filter(review__member__in=seats).update(comment="")

@@ -10,3 +10,8 @@ from funding.views.proposals import (
 )
 
 __all__ = ["call_detail", "call_list", "proposal_detail", "proposal_list", "propose", "withdraw"]
+
+# Proposal files (the "files" slice) ----------------------------------------------------------
+from funding.views.files import attachment, remove_attachment
+
+__all__ += ["attachment", "remove_attachment"]

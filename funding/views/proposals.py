@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,7 +19,7 @@ from funding.forms import ProposalForm, WithdrawForm
 from funding.models import Call, Proposal
 from funding.readability import reading_hint
 from funding.selectors import APPLYING_ROLES, calls_for_user, proposals_for_user
-from funding.services import PROPOSAL_FIELDS, save_proposal, start_proposal, submit_proposal
+from funding.services import PROPOSAL_FIELDS, keep_proposal
 from funding.services import withdraw_proposal as withdraw_service
 
 PER_PAGE = 20
@@ -38,6 +37,17 @@ def _own_proposals(user: User):
 def _own_draft(call: Call, user: User) -> Proposal | None:
     return (
         Proposal.objects.filter(call=call, applicant_id=user.person_id, status=ProposalStatus.DRAFT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _own_sent(call: Call, user: User) -> Proposal | None:
+    """The visitor's live proposal to `call` once sent (one per person per call)."""
+    return (
+        Proposal.objects.filter(
+            call=call, applicant_id=user.person_id, status=ProposalStatus.SUBMITTED
+        )
         .order_by("pk")
         .first()
     )
@@ -62,6 +72,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
             "call": call,
             "criteria": list(call.criteria.all()),
             "draft": _own_draft(call, request.user),
+            "sent": _own_sent(call, request.user),
             "may_apply": call.is_open and bool(APPLYING_ROLES & roles),
         },
     )
@@ -73,19 +84,30 @@ def propose(request: HttpRequest, call_id: int) -> HttpResponse:
     roles = current_roles(request)
     call = get_object_for_user(request, _calls(roles), pk=call_id)
     require(request, bool(APPLYING_ROLES & roles))
+    sent = _own_sent(call, request.user)
+    if sent is not None:
+        # One live proposal per person per call: theirs is sent, so show it.
+        messages.info(request, _("You have already sent a proposal to this call."))
+        return redirect("funding:proposal", proposal_id=sent.pk)
     existing = _own_draft(call, request.user)
+    attachments = list(existing.attachments.all()) if existing else []
     initial = {name: getattr(existing, name) for name in PROPOSAL_FIELDS} if existing else {}
-    form = ProposalForm(form_data_or_draft(request), initial=initial)
+    form = ProposalForm(
+        form_data_or_draft(request),
+        request.FILES if request.method == "POST" else None,
+        initial=initial,
+        attachments_attached=len(attachments),
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                fields = form.fields_to_save()
-                if existing is None:
-                    proposal = start_proposal(call, by=request.user, **fields)
-                else:
-                    proposal = save_proposal(existing, by=request.user, **fields)
-                if form.sending:
-                    submit_proposal(proposal, by=request.user)
+            keep_proposal(
+                call,
+                by=request.user,
+                draft=existing,
+                fields=form.fields_to_save(),
+                files=form.cleaned_data["attachments"],
+                send=form.sending,
+            )
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -104,7 +126,12 @@ def propose(request: HttpRequest, call_id: int) -> HttpResponse:
     return render(
         request,
         "funding/propose.html",
-        {"form": form, "call": call, "hint": reading_hint(summary or "")},
+        {
+            "form": form,
+            "call": call,
+            "hint": reading_hint(summary or ""),
+            "attachments": attachments,
+        },
     )
 
 
@@ -126,7 +153,11 @@ def proposal_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def proposal_detail(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = get_object_for_user(request, _own_proposals, pk=proposal_id)
-    return render(request, "funding/proposal.html", {"proposal": proposal})
+    return render(
+        request,
+        "funding/proposal.html",
+        {"proposal": proposal, "attachments": list(proposal.attachments.all())},
+    )
 
 
 @require_http_methods(["GET", "POST"])

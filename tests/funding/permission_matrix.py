@@ -159,3 +159,8 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
 }
 
 MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)
+
+# Proposal files and the staff pages of calls (the "files" slice).
+from tests.funding import matrix_files  # noqa: E402
+
+MATRIX = Matrix(entries={**ENTRIES, **matrix_files.ENTRIES}, visitors=VISITORS)

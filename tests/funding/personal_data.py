@@ -9,8 +9,9 @@ from decimal import Decimal
 from coprod.enums import Role
 from coprod.models import User
 from coprod.services.roles import grant_role
-from funding.services import record_eligibility, start_proposal, submit_proposal
+from funding.services import keep_proposal, record_eligibility, start_proposal, submit_proposal
 from tests.factories.funding import CallFactory, make_funding_staff
+from tests.funding.files import pdf_upload
 
 
 def fill(user: User, word: str) -> None:
@@ -29,3 +30,11 @@ def fill(user: User, word: str) -> None:
     submit_proposal(sent, by=user)
     record_eligibility(sent, by=make_funding_staff(), eligible=False, reason=f"{word} reason")
     start_proposal(CallFactory(), by=user, **fields)
+    # Proposal files (the "files" slice): a file whose name holds the word, on a draft.
+    keep_proposal(
+        CallFactory(),
+        by=user,
+        draft=None,
+        fields={"title": f"{word} files title"},
+        files=[pdf_upload(f"{word} plan.pdf")],
+    )
