@@ -18,6 +18,16 @@ from funding.services.calls import (
 )
 from funding.services.personal_data import erase_funding_records
 
+# Scoring online (reviews).
+from funding.services.reminders import remind_scoring_due
+from funding.services.reviews import (
+    reopen_review,
+    save_review,
+    step_back,
+    submit_assisted_review,
+    submit_review,
+)
+
 __all__ = [
     "CHECK_ELIGIBILITY",
     "MANAGE_CALLS",
@@ -32,4 +42,13 @@ __all__ = [
     "start_proposal",
     "submit_proposal",
     "withdraw_proposal",
+]
+# Scoring online (reviews).
+__all__ += [
+    "remind_scoring_due",
+    "reopen_review",
+    "save_review",
+    "step_back",
+    "submit_assisted_review",
+    "submit_review",
 ]
