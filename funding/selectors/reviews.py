@@ -19,8 +19,9 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 
 from coprod.models import User
-from funding.enums import PanelRole, ReviewStatus, ScoredBy
-from funding.models import Call, Criterion, Review, Score
+from coprod.permissions import is_staff_with
+from funding.enums import PanelRole, ProposalStatus, ReviewStatus, ScoredBy
+from funding.models import Call, Criterion, Proposal, Review, Score
 from funding.permissions import may_manage_reviews, openable_proposals_for_user
 
 # Staff see the reviews that need them first: stepped back (to reassign), then by progress.
@@ -90,6 +91,15 @@ def other_reviews(review_or_proposal_id: int, *, excluding_member_id: int | None
     if excluding_member_id is not None:
         reviews = reviews.exclude(member_id=excluding_member_id)
     return list(reviews)
+
+
+def scored_proposals_for_user(user: User) -> QuerySet[Proposal]:
+    """The proposals whose panel scores the visitor may look for: every sent one for funding
+    staff who may see proposals, else those they were granted as a panel member (anything else
+    does not exist for them; the page then asks may_see_panel_scores)."""
+    if is_staff_with(user, "funding.view_proposal"):
+        return Proposal.objects.filter(status=ProposalStatus.SUBMITTED).select_related("call")
+    return openable_proposals_for_user(user).select_related("call")
 
 
 def staff_calls_for_user(user: User) -> QuerySet[Call]:

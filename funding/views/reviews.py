@@ -17,8 +17,13 @@ from coprod.permissions import get_object_for_user, require
 from funding.enums import ReviewStatus
 from funding.forms.reviews import ReviewForm, StepBackForm
 from funding.models import Panel, Review
-from funding.permissions import may_see_panel_scores, openable_proposals_for_user, scoring_is_open
-from funding.selectors.reviews import my_reviews, other_reviews, reviews_for_user
+from funding.permissions import may_see_panel_scores, scoring_is_open
+from funding.selectors.reviews import (
+    my_reviews,
+    other_reviews,
+    reviews_for_user,
+    scored_proposals_for_user,
+)
 from funding.services.reviews import criteria_for, save_review, step_back, submit_review
 
 PER_PAGE = 30
@@ -113,10 +118,7 @@ def step_back_view(request: HttpRequest, review_id: int) -> HttpResponse:
 @require_http_methods(["GET"])
 def panel_scores(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = get_object_for_user(
-        request,
-        lambda user: openable_proposals_for_user(user).select_related("call"),
-        action=may_see_panel_scores,
-        pk=proposal_id,
+        request, scored_proposals_for_user, action=may_see_panel_scores, pk=proposal_id
     )
     panel = Panel.objects.get(call_id=proposal.call_id)
     own = reviews_for_user(request.user).filter(proposal=proposal).first()

@@ -158,4 +158,7 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
-MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)
+# Each area keeps its entries in its own module, which uses `expect` above (so imported here).
+from tests.funding import matrix_reviews  # noqa: E402
+
+MATRIX = Matrix(entries={**ENTRIES, **matrix_reviews.ENTRIES}, visitors=VISITORS)
