@@ -141,9 +141,12 @@ def _write(
         elif (score.value, score.comment) != (value, text):
             score.value, score.comment = value, text
             changed.append(score)
+    # One save each (not bulk), so that each score's change is in the audit trail: a review
+    # has a handful of criteria.
     for score in changed:
         score.save(update_fields=["value", "comment"])
-    Score.objects.bulk_create(new)
+    for score in new:
+        score.save()
     now = timezone.now()
     locked.comment = comment.strip()
     locked.feedback = feedback.strip()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -251,3 +252,19 @@ def test_no_paid_work_for_a_seat_whose_person_was_erased():
 
     assert Engagement.objects.count() == 0
     assert Review.objects.get().status == ReviewStatus.SUBMITTED
+
+
+def test_the_audit_trail_records_who_sent_a_review_with_its_words_masked():
+    review = open_review()
+    user = login(review)
+
+    submit_review(review, by=user, scores=all_scores(review), comment="SECRET-NOTES")
+
+    entries = LogEntry.objects.filter(content_type__model="review", object_id=review.pk)
+    score_entries = LogEntry.objects.filter(content_type__model="score")
+    sent = entries.latest("pk")
+    assert sent.actor == user
+    assert sent.changes_dict["status"] == ["assigned", "submitted"]
+    assert "SECRET-NOTES" not in str(sent.changes_dict)
+    assert sent.changes_dict["comment"][1] != ""
+    assert score_entries.count() == len(criteria(review))
