@@ -4,11 +4,14 @@ once sent), the panel's scores (independence), and the staff pages."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
+from coprod.models import FormDraft
 from funding.enums import ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
 from funding.models import ConflictDeclaration, Panel, Review, Score
 from funding.permissions import sync_proposal_access
@@ -154,6 +157,36 @@ def test_a_review_page_is_read_only_once_scoring_closes(client):
 
     assert "Scoring is closed" in page
     assert "Send my review" not in page
+
+
+def test_a_review_typed_when_the_session_timed_out_comes_back_after_signing_in(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+    start = time.time()
+    with time_machine.travel(start, tick=False):
+        client.get(url(review))
+    with time_machine.travel(start + 3 * 60 * 60, tick=False):
+        client.post(url(review), {"comment": "Typed before the timeout", "send": ""})
+        client.force_login(member.person.login)
+
+        page = client.get(url(review)).content.decode()
+
+    assert "Typed before the timeout" in page
+    assert not FormDraft.objects.exists()
+    assert Review.objects.get().status == ReviewStatus.ASSIGNED
+
+
+def test_a_review_before_scoring_starts_cannot_be_sent(client):
+    member = seat(PanelFactory(scoring_started_at=None))
+    review = assigned(member)
+    client.force_login(member.person.login)
+
+    page = client.get(url(review)).content.decode()
+
+    assert "Scoring has not started yet" in page
+    assert client.post(url(review), form_data(review, 3, send="")).status_code == 403
+    assert Score.objects.count() == 0
 
 
 def test_stepping_back_from_the_page(client):
