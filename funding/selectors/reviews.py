@@ -79,11 +79,11 @@ def my_reviews(user: User) -> QuerySet[Review]:
     )
 
 
-def other_reviews(review_or_proposal_id: int, *, excluding_member_id: int | None) -> list[Review]:
+def other_reviews(proposal_id: int, *, excluding_member_id: int | None) -> list[Review]:
     """The sent reviews of a proposal (but the visitor's own), with their scores and seats, in a
     fixed number of queries."""
     reviews = (
-        Review.objects.filter(proposal_id=review_or_proposal_id, status=ReviewStatus.SUBMITTED)
+        Review.objects.filter(proposal_id=proposal_id, status=ReviewStatus.SUBMITTED)
         .select_related("member__person", "assisted_by__person")
         .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
         .order_by("member__role", "pk")

@@ -16,7 +16,7 @@ from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, require
 from funding.enums import ReviewStatus
 from funding.forms.reviews import ReviewForm, StepBackForm
-from funding.models import Panel, Review
+from funding.models import Review
 from funding.permissions import may_see_panel_scores, scoring_is_open
 from funding.selectors.reviews import (
     my_reviews,
@@ -120,11 +120,10 @@ def panel_scores(request: HttpRequest, proposal_id: int) -> HttpResponse:
     proposal = get_object_for_user(
         request, scored_proposals_for_user, action=may_see_panel_scores, pk=proposal_id
     )
-    panel = Panel.objects.get(call_id=proposal.call_id)
     own = reviews_for_user(request.user).filter(proposal=proposal).first()
     reviews = other_reviews(proposal.pk, excluding_member_id=own.member_id if own else None)
     return render(
         request,
         "funding/reviews/panel_scores.html",
-        {"proposal": proposal, "panel": panel, "reviews": reviews, "own": own},
+        {"proposal": proposal, "reviews": reviews, "own": own},
     )
