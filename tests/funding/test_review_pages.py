@@ -11,11 +11,13 @@ import pytest
 import time_machine
 from django.utils import timezone
 
+from coprod.enums import Role
 from coprod.models import FormDraft
 from funding.enums import ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
 from funding.models import ConflictDeclaration, Panel, Review, Score
 from funding.permissions import sync_proposal_access
 from funding.services.reviews import criteria_for
+from tests.factories.core import make_user
 from tests.factories.funding import (
     PanelFactory,
     ProposalFactory,
@@ -84,7 +86,10 @@ def test_the_portal_links_to_reviews_for_panel_roles(client):
     member = seat(open_panel())
     client.force_login(member.person.login)
 
-    assert "/portal/funding/reviews/" in client.get("/portal/").content.decode()
+    assert 'href="/portal/funding/reviews/"' in client.get("/portal/").content.decode()
+
+    client.force_login(make_user(roles=[Role.PRACTITIONER]))
+    assert 'href="/portal/funding/reviews/"' not in client.get("/portal/").content.decode()
 
 
 def test_the_review_page_shows_the_summary_then_the_warning_before_the_content(client):
