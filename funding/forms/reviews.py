@@ -54,18 +54,22 @@ class ReviewForm(forms.Form):
         layout: list[Any] = []
         for criterion in criteria:
             name, comment = score_field(criterion.pk), comment_field(criterion.pk)
-            scale = _("from 1 (lowest) to %(max)s (highest)") % {"max": criterion.scale_max}
+            scale = {"max": criterion.scale_max}
+            how = _("Score it from 1 (lowest) to %(max)s (highest).") % scale
             self.fields[name] = forms.TypedChoiceField(
                 label=criterion.name,
-                help_text=f"{criterion.guidance} {_('Score it')} {scale}.".strip(),
+                help_text=f"{criterion.guidance} {how}".strip(),
                 choices=[(value, str(value)) for value in range(1, criterion.scale_max + 1)],
                 coerce=int,
                 empty_value=None,
                 required=False,
                 widget=forms.RadioSelect,
                 error_messages={
-                    "invalid_choice": _("Choose a score for “%(name)s” %(scale)s")
-                    % {"name": criterion.name, "scale": scale}
+                    # Django fills in %(value)s afterwards: a "%" in the name must survive it.
+                    "invalid_choice": _(
+                        "Choose a score for “%(name)s” from 1 (lowest) to %(max)s (highest)"
+                    )
+                    % {"name": criterion.name.replace("%", "%%"), **scale}
                 },
             )
             self.fields[comment] = forms.CharField(

@@ -19,6 +19,7 @@ from funding.permissions import sync_proposal_access
 from funding.services.reviews import criteria_for
 from tests.factories.core import make_user
 from tests.factories.funding import (
+    CriterionFactory,
     PanelFactory,
     ProposalFactory,
     make_funding_staff,
@@ -328,3 +329,17 @@ def test_staff_enter_an_assisted_review_shown_as_such_to_the_member(client):
 
     assert Review.objects.get().assisted_by == staff
     assert f"entered with help from {staff.person.display_name}" in page
+
+
+def test_an_out_of_range_score_for_a_criterion_named_with_a_percent_sign_is_explained(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    criterion = CriterionFactory(call=review.proposal.call, name="Value (50% of the score)")
+    client.force_login(member.person.login)
+
+    response = client.post(url(review), {f"score_{criterion.pk}": "7", "save": ""})
+
+    assert "Choose a score for “Value (50% of the score)” from 1 (lowest) to 5 (highest)" in (
+        response.content.decode()
+    )
+    assert Score.objects.count() == 0
