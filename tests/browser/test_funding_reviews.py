@@ -19,7 +19,13 @@ from funding.enums import PanelRole, ReviewStatus
 from funding.models import PanelMember, Review, Score
 from funding.services.reviews import criteria_for
 from tests.browser.support import Tab
-from tests.factories.funding import CriterionFactory, PanelFactory, ProposalFactory, declare_clear
+from tests.factories.funding import (
+    CriterionFactory,
+    PanelFactory,
+    ProposalFactory,
+    declare_clear,
+    scored_review,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -48,8 +54,11 @@ def review_url(tab: Tab) -> str:
     return reverse("funding_reviews:review", kwargs={"review_id": tab.review.pk})  # type: ignore[attr-defined]
 
 
-@pytest.mark.parametrize("name", ["your reviews", "review"])
+@pytest.mark.parametrize("name", ["your reviews", "review", "sent review"])
 def test_review_page_accessible(reviewer_tab: Tab, name: str) -> None:
+    review = reviewer_tab.review  # type: ignore[attr-defined]
+    if name == "sent review":  # read-only: the form's fields are disabled
+        scored_review(review.member, review.proposal, 4, comment="Sound plan")
     reviewer_tab.set_viewport("320px")
 
     reviewer_tab.goto(
@@ -58,7 +67,7 @@ def test_review_page_accessible(reviewer_tab: Tab, name: str) -> None:
 
     assert reviewer_tab.page.locator(".govuk-exit-this-page__button").is_visible()
     reviewer_tab.assert_accessible_at_every_viewport()
-    if name == "review":  # and with the proposal shown, past its content warning
+    if name != "your reviews":  # and with the proposal shown, past its content warning
         reviewer_tab.page.locator(".govuk-details__summary").click()
         reviewer_tab.assert_accessible_at_every_viewport()
 
