@@ -4,7 +4,7 @@ all the same: it can name a partner) and a proposal's content and ineligibility 
 audit rows, never changed or deleted, hold nothing personal after an erasure."""
 
 from coprod.audit import register
-from funding.models import Call, Criterion, Proposal
+from funding.models import Call, Criterion, Proposal, Review, Score
 
 register(
     Call,
@@ -44,3 +44,24 @@ register(
 from funding.models import ProposalAttachment  # noqa: E402
 
 register(ProposalAttachment, keep=["id", "proposal", "content_type", "size", "added_at"])
+# Scoring online: states, dates and who acted; the member's and staff's words are masked.
+register(
+    Review,
+    keep=[
+        "id",
+        "member",
+        "proposal",
+        "status",
+        "assigned_at",
+        "assigned_by",
+        "automatic",
+        "started_at",
+        "submitted_at",
+        "stepped_back_at",
+        "assisted_by",
+        "reopened_at",
+        "reopened_by",
+    ],
+    exclude=["updated_at"],
+)
+register(Score, keep=["id", "review", "criterion", "value"])

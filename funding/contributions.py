@@ -9,13 +9,16 @@ from django.utils.translation import gettext_lazy as _
 
 from coprod.doors import (
     AppDoors,
+    Crontab,
     DemoData,
+    Periodic,
     PersonalData,
     PortalLink,
     StaffLink,
     UrlInclude,
     current_roles,
 )
+from coprod.enums import Role
 from funding import demo
 from funding.models import (
     Call,
@@ -41,9 +44,53 @@ def _applies(request: HttpRequest) -> bool:
     return bool(APPLYING_ROLES & current_roles(request))
 
 
+# Scoring online (reviews) ------------------------------------------------------------------------
+
+# The seats of a panel come from these roles: the link shows to them without a query (a member's
+# seats are not in the session); the page lists their reviews, or says there are none.
+PANEL_ROLES = frozenset({Role.LEE, Role.RESEARCHER, Role.POLICYMAKER})
+
+
+def _may_sit_on_panels(request: HttpRequest) -> bool:
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(PANEL_ROLES & current_roles(request))
+
+
+REVIEW_URLS = [
+    UrlInclude("portal/funding/reviews/", "funding.urls_reviews"),
+    UrlInclude("staff/funding/reviews/", "funding.urls_review_staff"),
+]
+REVIEW_PORTAL_LINKS = [
+    PortalLink(_("Your reviews"), "funding_reviews:list", order=55, visible=_may_sit_on_panels)
+]
+REVIEW_STAFF_LINKS = [
+    StaffLink(
+        _("Panel reviews: reassign, reopen, assisted reviews"),
+        "funding_review_staff:calls",
+        ("funding.change_review",),
+        FUNDING,
+        40,
+    )
+]
+REVIEW_PERIODIC = [
+    Periodic(
+        "Remind panel members of reviews due",
+        "coprod.funding.remind_scoring_due",
+        crontab=Crontab(minute="15", hour="9-18"),
+    )
+]
+
 DOORS = AppDoors(
-    urls=[UrlInclude("portal/funding/", "funding.portal_urls")],
-    portal_links=[PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies)],
+    urls=[
+        UrlInclude("portal/funding/", "funding.portal_urls"),
+        *REVIEW_URLS,
+    ],
+    portal_links=[
+        PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies),
+        *REVIEW_PORTAL_LINKS,
+    ],
+    periodic_tasks=[*REVIEW_PERIODIC],
     staff_links=[
         StaffLink(
             _("Funding calls and criteria"),
@@ -59,6 +106,7 @@ DOORS = AppDoors(
             FUNDING,
             20,
         ),
+        *REVIEW_STAFF_LINKS,
     ],
     demo_data=DemoData(seed=demo.seed, after=("coprod", "recruitment")),
     personal_data=PersonalData(

@@ -189,3 +189,13 @@ def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
     return not Review.objects.filter(
         member=member, status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT]
     ).exists()
+
+
+# Scoring online (reviews) ------------------------------------------------------------------------
+
+MANAGE_REVIEWS = "funding.change_review"
+
+
+def may_manage_reviews(user: User) -> bool:
+    """Funding staff who reopen reviews, enter assisted reviews and reassign stepped-back ones."""
+    return is_staff_with(user, MANAGE_REVIEWS)

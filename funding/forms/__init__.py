@@ -1,3 +1,7 @@
 from funding.forms.proposals import ProposalForm, WithdrawForm
 
+# Scoring online (reviews).
+from funding.forms.reviews import ReopenForm, ReviewForm, StepBackForm
+
 __all__ = ["ProposalForm", "WithdrawForm"]
+__all__ += ["ReopenForm", "ReviewForm", "StepBackForm"]

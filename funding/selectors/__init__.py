@@ -9,6 +9,9 @@ from funding.selectors.calls import (
 )
 from funding.selectors.personal_data import funding_personal_data
 
+# Scoring online (reviews).
+from funding.selectors.reviews import my_reviews, reviews_for_user, staff_reviews_for_user
+
 __all__ = [
     "APPLYING_ROLES",
     "calls_for_user",
@@ -31,3 +34,5 @@ __all__ += [
     "may_see_staff_calls",
     "staff_calls_for_user",
 ]
+# Scoring online (reviews).
+__all__ += ["my_reviews", "reviews_for_user", "staff_reviews_for_user"]

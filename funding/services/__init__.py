@@ -18,6 +18,16 @@ from funding.services.calls import (
 )
 from funding.services.personal_data import erase_funding_records
 
+# Scoring online (reviews).
+from funding.services.reminders import remind_scoring_due
+from funding.services.reviews import (
+    reopen_review,
+    save_review,
+    step_back,
+    submit_assisted_review,
+    submit_review,
+)
+
 __all__ = [
     "CHECK_ELIGIBILITY",
     "MANAGE_CALLS",
@@ -51,4 +61,14 @@ __all__ += [
     "check_attachments",
     "keep_proposal",
     "remove_attachment",
+]
+
+# Scoring online (reviews).
+__all__ += [
+    "remind_scoring_due",
+    "reopen_review",
+    "save_review",
+    "step_back",
+    "submit_assisted_review",
+    "submit_review",
 ]

@@ -158,9 +158,10 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
-MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)
+# Each area keeps its entries in its own module, which uses `expect` above (so imported here).
+from tests.funding import matrix_files, matrix_reviews  # noqa: E402
 
-# Proposal files and the staff pages of calls (the "files" slice).
-from tests.funding import matrix_files  # noqa: E402
-
-MATRIX = Matrix(entries={**ENTRIES, **matrix_files.ENTRIES}, visitors=VISITORS)
+MATRIX = Matrix(
+    entries={**ENTRIES, **matrix_files.ENTRIES, **matrix_reviews.ENTRIES},
+    visitors=VISITORS,
+)

@@ -4,13 +4,33 @@ with a reason, and a draft."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from coprod.enums import Role
 from coprod.models import User
 from coprod.services.roles import grant_role
-from funding.services import keep_proposal, record_eligibility, start_proposal, submit_proposal
-from tests.factories.funding import CallFactory, make_funding_staff
+from funding.enums import PanelRole
+from funding.models import PanelMember, Review
+from funding.services import (
+    keep_proposal,
+    record_eligibility,
+    reopen_review,
+    save_review,
+    start_proposal,
+    submit_proposal,
+    submit_review,
+)
+from funding.services.reviews import criteria_for
+from tests.factories.funding import (
+    CallFactory,
+    PanelFactory,
+    ProposalFactory,
+    declare_clear,
+    make_funding_staff,
+)
 from tests.funding.files import pdf_upload
 
 
@@ -38,3 +58,25 @@ def fill(user: User, word: str) -> None:
         fields={"title": f"{word} files title"},
         files=[pdf_upload(f"{word} plan.pdf")],
     )
+    _fill_review(user, word)
+
+
+def _fill_review(user: User, word: str) -> None:
+    """Scoring online: `user` sits as an LEE and writes a review through the services (notes,
+    feedback, a comment on each score), which staff reopen with a reason and the member sends
+    again."""
+    panel = PanelFactory(scoring_started_at=timezone.now() - timedelta(days=1))
+    proposal = ProposalFactory(call=panel.call)
+    member = PanelMember.objects.create(panel=panel, person=user.person, role=PanelRole.LEE)
+    declare_clear(member)
+    review = Review.objects.create(member=member, proposal=proposal)
+    criteria = criteria_for(member, proposal.call_id)
+    text = {
+        "comments": {criterion.pk: f"{word} score comment" for criterion in criteria},
+        "comment": f"{word} notes for the panel",
+        "feedback": f"{word} feedback",
+    }
+    save_review(review, by=user, scores={}, **text)
+    submit_review(review, by=user, scores={c.pk: 3 for c in criteria}, **text)
+    reopen_review(review, by=make_funding_staff(), reason=f"{word} reopen reason")
+    submit_review(review, by=user, scores={c.pk: 4 for c in criteria}, **text)
