@@ -16,3 +16,18 @@ __all__ = [
     "open_calls",
     "proposals_for_user",
 ]
+
+# Panel meetings ----------------------------------------------------------------------------------
+from funding.selectors.meetings import (
+    meeting_panels_for_user,
+    meeting_polls_for_user,
+    member_polls_for_user,
+    slot_tallies,
+)
+
+__all__ += [
+    "meeting_panels_for_user",
+    "meeting_polls_for_user",
+    "member_polls_for_user",
+    "slot_tallies",
+]

@@ -33,3 +33,24 @@ __all__ = [
     "submit_proposal",
     "withdraw_proposal",
 ]
+
+# Panel meetings ----------------------------------------------------------------------------------
+from funding.services.meetings import (
+    answer_poll,
+    close_due_polls,
+    close_poll,
+    create_poll,
+    meeting_calendar,
+    record_attendance,
+    remind_meetings,
+)
+
+__all__ += [
+    "answer_poll",
+    "close_due_polls",
+    "close_poll",
+    "create_poll",
+    "meeting_calendar",
+    "record_attendance",
+    "remind_meetings",
+]

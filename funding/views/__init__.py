@@ -10,3 +10,8 @@ from funding.views.proposals import (
 )
 
 __all__ = ["call_detail", "call_list", "proposal_detail", "proposal_list", "propose", "withdraw"]
+
+# Panel meetings (its URL modules import funding.views.meetings) --------------------------------
+from funding.views import meetings
+
+__all__ += ["meetings"]
