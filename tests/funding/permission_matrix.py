@@ -158,4 +158,9 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
+# Panel meetings (tests/funding/matrix_meetings.py).
+from tests.funding import matrix_meetings  # noqa: E402
+
+ENTRIES |= matrix_meetings.ENTRIES
+
 MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)
