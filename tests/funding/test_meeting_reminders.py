@@ -154,3 +154,14 @@ def test_reminder_sweep_makes_a_fixed_number_of_queries(django_assert_num_querie
         count = remind_meetings(by=TEST_ACTOR)
 
     assert count == members == Notification.objects.count()
+
+
+def test_meeting_sweeps_are_declared_periodic_tasks_of_registered_tasks():
+    from coprod import doors
+    from coprod.celery import app as celery_app
+
+    celery_app.loader.import_default_modules()  # what a worker does when it starts
+    declared = {p.task for p in doors.periodic_tasks() if "meeting" in p.task}
+
+    assert declared == {"coprod.funding.close_due_meeting_polls", "coprod.funding.remind_meetings"}
+    assert declared <= set(celery_app.tasks)
