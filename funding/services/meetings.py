@@ -530,7 +530,11 @@ def record_attendance(
     Side effects: saves a MeetingAttendance per member given (audited); records or cancels
     Engagements (audited)."""
     _refuse_without(by, MANAGE_MEETINGS)
-    locked = MeetingPoll.objects.select_for_update().select_related("chosen_slot").get(pk=poll.pk)
+    locked = (
+        MeetingPoll.objects.select_for_update(of=("self",))
+        .select_related("chosen_slot")
+        .get(pk=poll.pk)
+    )
     slot = locked.chosen_slot
     if locked.status != PollStatus.SCHEDULED or slot is None:
         raise ValidationError(_("This meeting has no date yet."), code="not_scheduled")
