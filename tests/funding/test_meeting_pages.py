@@ -309,3 +309,18 @@ def test_panel_meetings_link_shows_for_panel_roles_only(client):
 
     client.force_login(make_user(roles=["pwle"]))
     assert "/portal/funding/meetings/" not in client.get("/portal/").content.decode()
+
+
+def test_things_to_do_asks_a_member_for_their_availability_until_they_answer(client):
+    poll, _chair, lee = panel_with_poll()
+    # Things to do read the database's clock, which no test can freeze.
+    MeetingPoll.objects.filter(pk=poll.pk).update(closes_at=datetime(2099, 1, 1, tzinfo=UTC))
+    signed_in_as(client, lee)
+    before = client.get("/portal/").content.decode()
+
+    for slot in poll.slots.all():
+        answer(lee, slot, Availability.NO)
+    after = client.get("/portal/").content.decode()
+
+    assert "Tell us when you can come to a panel meeting" in before
+    assert "Tell us when you can come to a panel meeting" not in after
