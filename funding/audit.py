@@ -65,3 +65,29 @@ register(
     exclude=["updated_at"],
 )
 register(Score, keep=["id", "review", "criterion", "value"])
+# Panel meetings (funding.services.meetings): the poll's title and place are staff's words,
+# masked all the same (a place can be someone's address).
+from funding.models import MeetingAttendance, MeetingPoll, MeetingSlot, SlotAnswer  # noqa: E402
+
+register(
+    MeetingPoll,
+    keep=[
+        "id",
+        "panel",
+        "duration_minutes",
+        "closes_at",
+        "status",
+        "chosen_slot",
+        "closed_at",
+        "closed_by",
+        "created_by",
+        "created_at",
+    ],
+)
+register(MeetingSlot, keep=["id", "poll", "starts_at"])
+register(SlotAnswer, keep=["id", "slot", "member", "answer"], exclude=["answered_at"])
+register(
+    MeetingAttendance,
+    keep=["id", "poll", "member", "attended", "recorded_by"],
+    exclude=["recorded_at"],
+)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import timedelta
 
+from django.db.models import Exists, OuterRef
+from django.db.models.functions import Now
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -15,11 +18,13 @@ from coprod.doors import (
     PersonalData,
     PortalLink,
     StaffLink,
+    ThingToDo,
     UrlInclude,
     current_roles,
 )
 from coprod.enums import Role
 from funding import demo
+from funding.enums import PollStatus
 from funding.models import (
     Call,
     ConflictDeclaration,
@@ -30,6 +35,7 @@ from funding.models import (
     PanelMember,
     Proposal,
     Review,
+    SlotAnswer,
 )
 from funding.selectors import APPLYING_ROLES, funding_personal_data
 from funding.services import erase_funding_records
@@ -138,5 +144,80 @@ DOORS = dataclasses.replace(
     staff_links=[
         *DOORS.staff_links,
         StaffLink(_("Funding calls"), "funding_calls:list", ("funding.view_call",), FUNDING, 5),
+    ],
+)
+
+# Panel meetings (funding.services.meetings) ------------------------------------------------------
+# Added to the declaration above, so that each area's block stays its own.
+
+_MEETING_ROLES = frozenset({Role.LEE, Role.RESEARCHER, Role.POLICYMAKER})
+
+
+def _may_sit_on_panels(request: HttpRequest) -> bool:
+    """People whose roles can hold a panel seat. No query (the roles are kept in the session)."""
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(_MEETING_ROLES & current_roles(request))
+
+
+def _meeting_polls_to_answer() -> Exists:
+    """The person sits on a panel with an open poll they have not answered yet."""
+    answered = SlotAnswer.objects.filter(
+        slot__poll=OuterRef("pk"), member__person=OuterRef(OuterRef("pk"))
+    )
+    return Exists(
+        MeetingPoll.objects.filter(
+            status=PollStatus.OPEN,
+            closes_at__gt=Now(),
+            panel__members__person=OuterRef("pk"),
+        ).exclude(Exists(answered))
+    )
+
+
+DOORS = dataclasses.replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("portal/funding/meetings/", "funding.urls_meetings"),
+        UrlInclude("staff/funding/meetings/", "funding.urls_meetings_staff"),
+    ],
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(
+            _("Panel meetings"), "funding_meetings:list", order=55, visible=_may_sit_on_panels
+        ),
+    ],
+    things_to_do=[
+        *DOORS.things_to_do,
+        ThingToDo(
+            key="funding.meeting_poll",
+            count=_meeting_polls_to_answer,
+            text=lambda value: _("Tell us when you can come to a panel meeting"),
+            url_name="funding_meetings:list",
+            order=40,
+        ),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Panel meetings: polls and attendance"),
+            "funding_meetings_staff:list",
+            ("funding.change_meetingpoll",),
+            FUNDING,
+            40,
+        ),
+    ],
+    periodic_tasks=[
+        *DOORS.periodic_tasks,
+        Periodic(
+            "Close panel meeting polls past their closing time",
+            "coprod.funding.close_due_meeting_polls",
+            every=timedelta(minutes=5),
+        ),
+        Periodic(
+            "Remind panel members of their meeting",
+            "coprod.funding.remind_meetings",
+            crontab=Crontab(minute="15", hour="8-18"),
+        ),
     ],
 )

@@ -222,14 +222,57 @@ def render_variants(kind: str, context: dict[str, Any]) -> dict[str, dict[str, s
     return content
 
 
+@dataclass(frozen=True)
+class Attachment:
+    """A small text file sent with a message (a calendar invitation). Kept, like the rest of the
+    message, in its encrypted content. `neutral` is the file for the neutral variant and must be
+    given: what is attached to a discreet message must be as discreet as its wording (an .ics
+    titled "Meeting", not the call's name)."""
+
+    filename: str
+    content_type: str
+    full: str
+    neutral: str
+
+
+def _with_attachments(
+    content: dict[str, dict[str, str]], attachments: Sequence[Attachment]
+) -> dict[str, Any]:
+    """The rendered variants, each with its own files: `content[variant]["attachments"]` is a
+    list of {"filename", "content_type", "text"}."""
+    if not attachments:
+        return content
+    texts = {str(MessageDetail.FULL): "full", str(MessageDetail.NEUTRAL): "neutral"}
+    return {
+        variant: {
+            **part,
+            "attachments": [
+                {
+                    "filename": attachment.filename,
+                    "content_type": attachment.content_type,
+                    "text": getattr(attachment, texts[variant]),
+                }
+                for attachment in attachments
+            ],
+        }
+        for variant, part in content.items()
+    }
+
+
 def queue_notification(
-    person: Person, *, kind: str, key: str, context: dict[str, Any] | None = None
+    person: Person,
+    *,
+    kind: str,
+    key: str,
+    context: dict[str, Any] | None = None,
+    attachments: Sequence[Attachment] = (),
 ) -> Notification:
     """Queue a general message to `person`, rendered from `templates/emails/<kind>/`.
 
     `key` makes it idempotent: queueing the same key again returns the existing message and sends
-    nothing more. The message is held at once if the person's status, consent or preferences do
-    not allow it now; it stays visible to them in the portal and to staff.
+    nothing more. `attachments` (calendar files) go with the message, each variant with its own
+    version of each file. The message is held at once if the person's status, consent or
+    preferences do not allow it now; it stays visible to them in the portal and to staff.
 
     Side effects: saves a Notification; after commit, enqueues its delivery if it is due."""
     existing = Notification.objects.filter(idempotency_key=key).first()
@@ -245,7 +288,7 @@ def queue_notification(
                 "kind": kind,
                 "category": NotificationCategory.GENERAL,
                 "person": person,
-                "content": render_variants(kind, context),
+                "content": _with_attachments(render_variants(kind, context), attachments),
                 "status": NotificationStatus.HELD
                 if decision.hold_reason
                 else NotificationStatus.QUEUED,
@@ -293,14 +336,16 @@ class _BatchFacts:
 @dataclass(frozen=True)
 class Outgoing:
     """One message for `queue_notifications`: to the person `person_id`, rendered from
-    `templates/emails/<kind>/` with `context`, idempotent by `key`. `category` is GENERAL (the
-    participant rules apply) or STAFF (a staff work message: `decide_staff_delivery`)."""
+    `templates/emails/<kind>/` with `context`, idempotent by `key`, with `attachments` (see
+    `Attachment`). `category` is GENERAL (the participant rules apply) or STAFF (a staff work
+    message: `decide_staff_delivery`)."""
 
     person_id: int
     kind: str
     key: str
     context: Mapping[str, Any] = field(default_factory=dict)
     category: str = NotificationCategory.GENERAL
+    attachments: Sequence[Attachment] = ()
 
 
 QUEUEABLE_CATEGORIES = frozenset({NotificationCategory.GENERAL, NotificationCategory.STAFF})
@@ -358,7 +403,7 @@ def queue_notifications(items: Sequence[Outgoing]) -> list[Notification]:
                 kind=item.kind,
                 category=item.category,
                 person=person,
-                content=render_variants(item.kind, context),
+                content=_with_attachments(render_variants(item.kind, context), item.attachments),
                 status=NotificationStatus.HELD
                 if decision.hold_reason
                 else NotificationStatus.QUEUED,
@@ -532,6 +577,8 @@ def deliver_notification(notification_id: int, *, now: datetime | None = None) -
         to=[decision.address],
         headers={"Message-ID": message_id(notification)},
     )
+    for attachment in content.get("attachments", ()):
+        message.attach(attachment["filename"], attachment["text"], attachment["content_type"])
     # The connection is opened here rather than by message.send(), which would also wait for the
     # server's answer to QUIT before returning: the message counts as sent once it is accepted.
     connection = get_connection()

@@ -5,3 +5,13 @@ from funding.forms.reviews import ReopenForm, ReviewForm, StepBackForm
 
 __all__ = ["ProposalForm", "WithdrawForm"]
 __all__ += ["ReopenForm", "ReviewForm", "StepBackForm"]
+
+# Panel meetings ----------------------------------------------------------------------------------
+from funding.forms.meetings import (  # noqa: E402
+    AttendanceForm,
+    AvailabilityForm,
+    ClosePollForm,
+    PollForm,
+)
+
+__all__ += ["AttendanceForm", "AvailabilityForm", "ClosePollForm", "PollForm"]

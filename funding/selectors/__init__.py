@@ -36,3 +36,17 @@ __all__ += [
 ]
 # Scoring online (reviews).
 __all__ += ["my_reviews", "reviews_for_user", "staff_reviews_for_user"]
+# Panel meetings ----------------------------------------------------------------------------------
+from funding.selectors.meetings import (  # noqa: E402
+    meeting_panels_for_user,
+    meeting_polls_for_user,
+    member_polls_for_user,
+    slot_tallies,
+)
+
+__all__ += [
+    "meeting_panels_for_user",
+    "meeting_polls_for_user",
+    "member_polls_for_user",
+    "slot_tallies",
+]

@@ -72,3 +72,24 @@ __all__ += [
     "submit_assisted_review",
     "submit_review",
 ]
+
+# Panel meetings ----------------------------------------------------------------------------------
+from funding.services.meetings import (  # noqa: E402
+    answer_poll,
+    close_due_polls,
+    close_poll,
+    create_poll,
+    meeting_calendar,
+    record_attendance,
+    remind_meetings,
+)
+
+__all__ += [
+    "answer_poll",
+    "close_due_polls",
+    "close_poll",
+    "create_poll",
+    "meeting_calendar",
+    "record_attendance",
+    "remind_meetings",
+]

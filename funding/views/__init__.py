@@ -15,3 +15,7 @@ __all__ = ["call_detail", "call_list", "proposal_detail", "proposal_list", "prop
 from funding.views.files import attachment, remove_attachment
 
 __all__ += ["attachment", "remove_attachment"]
+# Panel meetings (its URL modules import funding.views.meetings) --------------------------------
+from funding.views import meetings  # noqa: E402
+
+__all__ += ["meetings"]

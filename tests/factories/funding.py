@@ -177,3 +177,52 @@ def scored_review(member: PanelMember, proposal: Proposal, values: dict | int, *
                 review=review, criterion=criterion, defaults={"value": value}
             )
     return review
+
+
+# Panel meetings (funding.services.meetings) ----------------------------------------------------
+
+
+def reachable_seat(
+    panel: Panel, role: PanelRole = PanelRole.LEE, *, email: str, **fields
+) -> PanelMember:
+    """A member the outbox can email (contact consent, a contact email, safe-contact
+    preferences: email, any time, neutral wording unless `message_detail` says), with a login."""
+    from coprod.enums import ConsentPurpose
+    from coprod.models import SafeContactPreferences
+    from tests.factories.core import UserFactory, make_person
+
+    detail = fields.pop("message_detail", "neutral")
+    person = make_person(
+        roles=[PANEL_ROLE_TO_ROLE[role]], consents=[ConsentPurpose.CONTACT], contact_email=email
+    )
+    SafeContactPreferences.objects.filter(person=person).update(message_detail=detail)
+    UserFactory(person=person, email=f"login.{email}")
+    return PanelMember.objects.create(panel=panel, person=person, role=role, **fields)
+
+
+def open_poll(panel: Panel, *, starts=None, closes_in=timedelta(days=2), **fields):
+    """An open poll for `panel` (made directly, not through the service: set-up), with slots
+    starting at `starts` (default: 10 and 11 days from now, at 10:00 UTC)."""
+    from funding.models import MeetingPoll, MeetingSlot
+
+    now = timezone.now()
+    if starts is None:
+        base = (now + timedelta(days=10)).replace(hour=10, minute=0, second=0, microsecond=0)
+        starts = [base, base + timedelta(days=1)]
+    poll = MeetingPoll.objects.create(
+        panel=panel,
+        title=fields.pop("title", "Panel meeting"),
+        closes_at=now + closes_in,
+        **fields,
+    )
+    for moment in starts:
+        MeetingSlot.objects.create(poll=poll, starts_at=moment)
+    return poll
+
+
+def answer(member: PanelMember, slot, value: str):
+    from funding.models import SlotAnswer
+
+    return SlotAnswer.objects.update_or_create(
+        slot=slot, member=member, defaults={"answer": value}
+    )[0]

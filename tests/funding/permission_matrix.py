@@ -159,9 +159,14 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
 }
 
 # Each area keeps its entries in its own module, which uses `expect` above (so imported here).
-from tests.funding import matrix_files, matrix_reviews  # noqa: E402
+from tests.funding import matrix_files, matrix_meetings, matrix_reviews  # noqa: E402
 
 MATRIX = Matrix(
-    entries={**ENTRIES, **matrix_files.ENTRIES, **matrix_reviews.ENTRIES},
+    entries={
+        **ENTRIES,
+        **matrix_files.ENTRIES,
+        **matrix_reviews.ENTRIES,
+        **matrix_meetings.ENTRIES,
+    },
     visitors=VISITORS,
 )

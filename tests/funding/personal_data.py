@@ -59,6 +59,7 @@ def fill(user: User, word: str) -> None:
         files=[pdf_upload(f"{word} plan.pdf")],
     )
     _fill_review(user, word)
+    _fill_meeting_availability(user)
 
 
 def _fill_review(user: User, word: str) -> None:
@@ -80,3 +81,22 @@ def _fill_review(user: User, word: str) -> None:
     submit_review(review, by=user, scores={c.pk: 3 for c in criteria}, **text)
     reopen_review(review, by=make_funding_staff(), reason=f"{word} reopen reason")
     submit_review(review, by=user, scores={c.pk: 4 for c in criteria}, **text)
+
+
+def _fill_meeting_availability(user: User) -> None:
+    """Panel meetings: the person sits on a panel (as an LEE) and answers its meeting poll
+    through the service; the poll closes with their answer and an invitation is queued to them.
+    No free text of theirs here: a poll's title and place are staff's words."""
+    from funding.enums import Availability, PanelRole
+    from funding.models import PanelMember
+    from funding.services.meetings import answer_poll, close_poll
+    from tests.factories.funding import PanelFactory, open_poll, seat
+
+    panel = PanelFactory()
+    chair = seat(panel, PanelRole.POLICYMAKER, ready=False, is_chair=True)
+    member = PanelMember.objects.create(panel=panel, person=user.person, role=PanelRole.LEE)
+    poll = open_poll(panel)
+    every_slot_yes = {slot.pk: Availability.YES for slot in poll.slots.all()}
+    answer_poll(poll, chair, by=make_funding_staff(), answers=every_slot_yes)
+    answer_poll(poll, member, by=user, answers=every_slot_yes)
+    close_poll(poll, by=make_funding_staff())

@@ -1,0 +1,103 @@
+"""Meeting reminders with a real Celery worker against Redis, and two sweeps at once on
+PostgreSQL: each reminder is queued exactly once.
+
+Committed data (transactional tests), so that the worker's and the other thread's connections
+see it; no frozen clock, which the worker's event loop needs running."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from coprod.models import Notification
+from funding.enums import FundingReminderKind, PanelRole, PollStatus
+from funding.models import FundingReminder, MeetingPoll
+from funding.services import meetings
+from funding.tasks import remind_meetings
+from tests.conftest import require_env_or_skip
+from tests.coprod.test_worker import finished_tasks, wait_until, worker  # noqa: F401 (fixtures)
+from tests.factories.core import TEST_ACTOR, backdate_consent_texts
+from tests.factories.funding import PanelFactory, open_poll, reachable_seat
+
+pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def meeting_in_six_days(*emails):
+    backdate_consent_texts()
+    panel = PanelFactory()
+    seats = [
+        reachable_seat(panel, PanelRole.LEE, email=email, is_chair=n == 0)
+        for n, email in enumerate(emails)
+    ]
+    starts = timezone.now().replace(microsecond=0) + timedelta(days=6)
+    poll = open_poll(panel, starts=[starts, starts + timedelta(days=1)], closes_in=timedelta(1))
+    MeetingPoll.objects.filter(pk=poll.pk).update(
+        status=PollStatus.SCHEDULED, chosen_slot=poll.slots.get(starts_at=starts)
+    )
+    return poll, seats
+
+
+@pytest.mark.worker
+def test_worker_runs_the_sweep_through_the_broker_and_queues_each_reminder_once(
+    worker,  # noqa: F811
+    finished_tasks,  # noqa: F811
+    mailoutbox,
+):
+    poll, seats = meeting_in_six_days("sam@example.org", "jo@example.org")
+
+    first = remind_meetings.delay()
+    # The sweep, then the one task that delivers its batch (enqueued after its commit).
+    assert wait_until(lambda: len(finished_tasks) == 2)
+    second = remind_meetings.delay()
+    assert wait_until(lambda: second.id in finished_tasks)
+
+    assert first.id in finished_tasks
+    assert sorted(FundingReminder.objects.values_list("kind", "object_id", "occasion")) == sorted(
+        (FundingReminderKind.MEETING, seat.pk, f"7-days:{poll.pk}") for seat in seats
+    )
+    assert list(Notification.objects.values_list("status", flat=True)) == ["sent", "sent"]
+    assert sorted(m.to[0] for m in mailoutbox) == ["jo@example.org", "sam@example.org"]
+
+
+def test_two_sweeps_at_once_queue_each_reminder_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        require_env_or_skip(
+            "COPROD_REQUIRE_WORKER", "SQLite in memory: two sweeps at once need PostgreSQL"
+        )
+    meeting_in_six_days(*(f"p{n}@example.org" for n in range(3)))
+    inserted = threading.Event()
+    go_on = threading.Event()
+    queue_for_real = meetings.queue_notifications
+
+    def first_sweep_waits_after_its_insert(items):
+        # The first sweep to get here holds its rows, uncommitted, while the second sweep runs.
+        if not inserted.is_set():
+            inserted.set()
+            go_on.wait(timeout=10)
+        return queue_for_real(items)
+
+    monkeypatch.setattr(meetings, "queue_notifications", first_sweep_waits_after_its_insert)
+    results = {}
+
+    def sweep(name):
+        try:
+            results[name] = meetings.remind_meetings(by=TEST_ACTOR)
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=sweep, args=("first",))
+    first.start()
+    assert inserted.wait(timeout=10)
+    second = threading.Thread(target=sweep, args=("second",))
+    second.start()
+    second.join(timeout=1)  # blocked on the first sweep's uncommitted rows
+    assert second.is_alive()
+    go_on.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+
+    assert results == {"first": 3, "second": 0}
+    assert FundingReminder.objects.count() == Notification.objects.count() == 3
+    assert FundingReminder.objects.filter(notification__isnull=True).count() == 0
