@@ -16,3 +16,20 @@ __all__ = [
     "open_calls",
     "proposals_for_user",
 ]
+
+# Results (funding.selectors.results) -------------------------------------------------------------
+from funding.selectors.results import (  # noqa: E402
+    chair_results,
+    chaired_calls_for_user,
+    may_view_results,
+    results_calls_for_user,
+    results_of,
+)
+
+__all__ += [
+    "chair_results",
+    "chaired_calls_for_user",
+    "may_view_results",
+    "results_calls_for_user",
+    "results_of",
+]

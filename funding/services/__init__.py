@@ -33,3 +33,20 @@ __all__ = [
     "submit_proposal",
     "withdraw_proposal",
 ]
+
+# Results and decisions (funding.services.decisions) ---------------------------------------------
+from funding.services.decisions import (  # noqa: E402
+    DECIDE,
+    decide_call,
+    may_decide,
+    proposals_needing_decision,
+    record_decision,
+)
+
+__all__ += [
+    "DECIDE",
+    "decide_call",
+    "may_decide",
+    "proposals_needing_decision",
+    "record_decision",
+]
