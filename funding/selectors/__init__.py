@@ -18,7 +18,7 @@ __all__ = [
 ]
 
 # Results (funding.selectors.results) -------------------------------------------------------------
-from funding.selectors.results import (  # noqa: E402
+from funding.selectors.results import (
     chair_results,
     chaired_calls_for_user,
     may_view_results,

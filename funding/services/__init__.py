@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 # Results and decisions (funding.services.decisions) ---------------------------------------------
-from funding.services.decisions import (  # noqa: E402
+from funding.services.decisions import (
     DECIDE,
     decide_call,
     may_decide,

@@ -138,7 +138,8 @@ def decide_call(call: Call, *, by: Actor) -> Call:
     if missing:
         raise ValidationError(
             _(
-                "Record a decision on every ranked or eligible proposal first. Still to decide: %(titles)s."
+                "Record a decision on every ranked or eligible proposal first. "
+                "Still to decide: %(titles)s."
             )
             % {"titles": ", ".join(missing)},
             code="undecided",
