@@ -22,6 +22,21 @@ from funding.services import erase_funding_records
 
 FUNDING = _("Funding")
 
+# Results and decisions (funding.views.results) --------------------------------------------------
+RESULTS_URLS = [
+    UrlInclude("staff/funding/results/", "funding.urls_results"),
+    UrlInclude("portal/funding/results/", "funding.urls_chair_results"),
+]
+RESULTS_STAFF_LINKS = [
+    StaffLink(
+        _("Results and decisions"),
+        "funding_results:calls",
+        ("funding.view_score",),
+        FUNDING,
+        40,
+    ),
+]
+
 
 def _applies(request: HttpRequest) -> bool:
     """Researchers apply for funding. No query (the roles are kept in the session)."""
@@ -31,9 +46,10 @@ def _applies(request: HttpRequest) -> bool:
 
 
 DOORS = AppDoors(
-    urls=[UrlInclude("portal/funding/", "funding.portal_urls")],
+    urls=[UrlInclude("portal/funding/", "funding.portal_urls"), *RESULTS_URLS],
     portal_links=[PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies)],
     staff_links=[
+        *RESULTS_STAFF_LINKS,
         StaffLink(
             _("Funding calls and criteria"),
             "admin:funding_call_changelist",

@@ -150,6 +150,8 @@ def results_of(call: Call, panel: Panel | None = None) -> QuerySet[Proposal]:
       by mean (highest first), and `running_total`: the amounts requested by it and every
       proposal ranked above it (for unranked proposals, the same among the unranked).
 
+    - `applicant_name` (the name everyone sees) and `decision_outcome` (empty until decided).
+
     Ranked proposals first, by rank. One query (with the panel given; two without)."""
     if panel is None:
         panel = Panel.objects.filter(call=call).first()
@@ -159,8 +161,12 @@ def results_of(call: Call, panel: Panel | None = None) -> QuerySet[Proposal]:
     ranking_order = [F("mean").desc(nulls_last=True), F("pk").asc()]
     return (
         call_proposals(call)
-        .select_related("applicant")
         .annotate(
+            # The name everyone sees (never the legal name), without reading the person's row.
+            applicant_name=Coalesce(
+                NullIf("applicant__chosen_name", Value("")), "applicant__generated_name"
+            ),
+            decision_outcome=F("decision__outcome"),
             mean=_per_proposal(Avg("score")),
             median=_median(call.pk),
             lowest=_per_proposal(Min("score")),
