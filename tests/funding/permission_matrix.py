@@ -158,4 +158,9 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
+# Results and decisions (tests/funding/matrix_results.py).
+from tests.funding import matrix_results  # noqa: E402
+
+ENTRIES |= matrix_results.ENTRIES
+
 MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)

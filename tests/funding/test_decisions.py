@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from coprod.models import Notification
@@ -218,3 +219,18 @@ def test_deciding_twice_sends_nothing_twice():
 
     assert sent == 4 + 3
     assert Notification.objects.count() == sent
+
+
+def test_decision_is_audited_with_its_free_text_masked():
+    example = build_example()
+    staff = make_funding_staff()
+
+    decision = record_decision(
+        example.proposals["A"], by=staff, outcome=NO, rationale="Secret reasoning words."
+    )
+
+    entry = LogEntry.objects.get(content_type__model="decision", object_id=decision.pk)
+    assert entry.actor == staff
+    assert entry.changes_dict["outcome"] == ["None", "no"]
+    assert "Secret reasoning words." not in str(entry.changes)
+    assert "rationale" in entry.changes_dict
