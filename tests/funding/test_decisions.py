@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from coprod.models import Notification
 from funding.enums import CallStatus, DecisionOutcome, Eligibility
 from funding.models import Decision, Review
-from funding.services import decide_call, record_decision
+from funding.services import decide_call, erase_funding_records, record_decision
 from tests.factories.funding import make_funding_staff, make_researcher
 from tests.funding.results_example import build_example
 
@@ -234,3 +234,14 @@ def test_decision_is_audited_with_its_free_text_masked():
     assert entry.changes_dict["outcome"] == ["None", "no"]
     assert "Secret reasoning words." not in str(entry.changes)
     assert "rationale" in entry.changes_dict
+
+
+def test_erasing_the_member_of_staff_who_decided_empties_the_link_and_keeps_the_decision():
+    example = build_example()
+    staff = make_funding_staff()
+    record_decision(example.proposals["A"], by=staff, outcome=NO, rationale="Weak.")
+
+    erase_funding_records(staff.person, by=make_funding_staff())
+
+    decision = Decision.objects.get()
+    assert (decision.decided_by, decision.outcome, decision.rationale) == (None, "no", "Weak.")
