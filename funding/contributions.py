@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
-from coprod.doors import AppDoors, PersonalData, PortalLink, StaffLink, UrlInclude, current_roles
+from coprod.doors import (
+    AppDoors,
+    PersonalData,
+    PortalLink,
+    StaffLink,
+    ThingToDo,
+    UrlInclude,
+    current_roles,
+)
 from funding.models import (
     Call,
     ConflictDeclaration,
@@ -18,6 +27,7 @@ from funding.models import (
     Review,
 )
 from funding.selectors import APPLYING_ROLES, funding_personal_data
+from funding.selectors.results import chaired_calls_in_review_count
 from funding.services import erase_funding_records
 
 FUNDING = _("Funding")
@@ -26,6 +36,22 @@ FUNDING = _("Funding")
 RESULTS_URLS = [
     UrlInclude("staff/funding/results/", "funding.urls_results"),
     UrlInclude("portal/funding/results/", "funding.urls_chair_results"),
+]
+RESULTS_THINGS_TO_DO = [
+    ThingToDo(
+        key="funding_chair_results",
+        count=chaired_calls_in_review_count,
+        text=lambda count: (
+            ngettext(
+                "See the results of the panel you chair",
+                "See the results of the %(count)s panels you chair",
+                count,
+            )
+            % {"count": count}
+        ),
+        url_name="funding_chair_results:calls",
+        order=60,
+    ),
 ]
 RESULTS_STAFF_LINKS = [
     StaffLink(
@@ -47,6 +73,7 @@ def _applies(request: HttpRequest) -> bool:
 
 DOORS = AppDoors(
     urls=[UrlInclude("portal/funding/", "funding.portal_urls"), *RESULTS_URLS],
+    things_to_do=[*RESULTS_THINGS_TO_DO],
     portal_links=[PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies)],
     staff_links=[
         *RESULTS_STAFF_LINKS,

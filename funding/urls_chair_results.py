@@ -8,5 +8,6 @@ from funding.views import results as views
 app_name = "funding_chair_results"
 
 urlpatterns = [
+    path("", views.chair_calls, name="calls"),
     path("<int:call_id>/", views.chair_call_results, name="call"),
 ]

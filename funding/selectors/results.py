@@ -37,7 +37,8 @@ from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 
 from coprod.models import User
 from coprod.permissions import is_staff_with
-from funding.enums import Eligibility, PanelRole, ProposalStatus, ReviewStatus
+from coprod.selectors import count_subquery
+from funding.enums import CallStatus, Eligibility, PanelRole, ProposalStatus, ReviewStatus
 from funding.models import Call, Panel, PanelMember, Proposal, Review, Score
 from funding.permissions import openable_proposals
 
@@ -248,6 +249,18 @@ def chaired_calls_for_user(user: User) -> QuerySet[Call]:
     return Call.objects.filter(panel__members__person_id=person_id, panel__members__is_chair=True)
 
 
+def chaired_calls_in_review_count() -> count_subquery:
+    """For the portal's "Things to do": the calls in review whose panel the person
+    (`OuterRef("pk")`) chairs, whose results they can see."""
+    return count_subquery(
+        Call.objects.filter(
+            status=CallStatus.IN_REVIEW,
+            panel__members__person_id=OuterRef("pk"),
+            panel__members__is_chair=True,
+        )
+    )
+
+
 def chair_results(call: Call, chair: PanelMember) -> QuerySet[Proposal]:
     """The results the chair sees: only the rows of proposals they may open (not those they are
     kept out of by a conflict or as applicant)."""
@@ -268,6 +281,7 @@ __all__ = [
     "chair_results",
     "chair_seat",
     "chaired_calls_for_user",
+    "chaired_calls_in_review_count",
     "lee_flag_now",
     "may_view_results",
     "results_calls_for_user",

@@ -243,6 +243,15 @@ def decide(request: HttpRequest, call_id: int) -> HttpResponse:
 
 
 @require_http_methods(["GET"])
+def chair_calls(request: HttpRequest) -> HttpResponse:
+    """The calls whose panel the visitor chairs (403 for anyone who chairs none)."""
+    calls = chaired_calls_for_user(request.user).order_by("-closes_at", "pk")
+    page = page_of(request, calls, per_page=PER_PAGE)
+    require(request, bool(page.items))
+    return render(request, "funding/results/chair_calls.html", {"page": page})
+
+
+@require_http_methods(["GET"])
 def chair_call_results(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_object_for_user(request, chaired_calls_for_user, pk=call_id)
     chair = chair_seat(request.user, call)

@@ -16,6 +16,7 @@ from tests.matrix import Entry, Visit
 STAFF_ONLY = expect(participants=403, staff=403, staff_funding=200)
 STAFF_WRITE = expect(participants=403, staff=403, staff_funding=302)
 CHAIR_ONLY = expect(chair=200)
+CHAIRS_LIST = expect(participants=403, staff=403, chair=200)
 # Nobody decides on their own proposal (the check comes after the page's permission).
 OWN_PROPOSAL = expect(participants=403, staff=403)
 
@@ -81,4 +82,5 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
         STAFF_WRITE, build=results_call, method="post", snapshot=call_state
     ),
     "funding_chair_results:call": Entry(CHAIR_ONLY, build=results_call),
+    "funding_chair_results:calls": Entry(CHAIRS_LIST, build=lambda visit: (scene(visit), {})[1]),
 }

@@ -197,3 +197,24 @@ def test_staff_calls_list_queries_do_not_grow(client):
     assert_queries_do_not_grow(
         client, reverse("funding_results:calls"), lambda: PanelFactory(), rows=(1, 5)
     )
+
+
+def test_chair_is_led_to_their_results_from_the_portal_home(client):
+    example = build_example()
+    client.force_login(example.policymaker.person.user)
+
+    home = client.get(reverse("portal:home")).content.decode()
+    listed = client.get(reverse("funding_chair_results:calls")).content.decode()
+
+    assert "See the results of the panel you chair" in home
+    assert reverse("funding_chair_results:calls") in home
+    assert reverse("funding_chair_results:call", kwargs={"call_id": example.call.pk}) in listed
+
+
+def test_other_members_are_not_told_of_results(client):
+    example = build_example()
+    client.force_login(example.lee.person.user)
+
+    home = client.get(reverse("portal:home")).content.decode()
+
+    assert "See the results" not in home
