@@ -146,7 +146,7 @@ def decide_call(call: Call, *, by: Actor) -> Call:
         )
     move_call(locked, CallStatus.DECIDED, by=by)
     decisions = list(
-        Decision.objects.filter(proposal__call=locked)
+        Decision.objects.filter(proposal__in=call_proposals(locked).values("pk"))
         .select_related("proposal")
         .order_by("proposal_id")
     )
@@ -196,7 +196,7 @@ def _member_messages(call: Call, decisions: list[Decision]) -> list[Outgoing]:
     reviewed: dict[tuple[int, int], list[dict]] = defaultdict(list)
     rows = (
         scored_reviews()
-        .filter(proposal__call=call, member__person__isnull=False)
+        .filter(proposal__in=call_proposals(call).values("pk"), member__person__isnull=False)
         .order_by("member_id", "proposal_id")
         .values_list("member_id", "member__person_id", "proposal_id", "proposal__title", "score")
     )

@@ -7,7 +7,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 
 from coprod.models import Notification
-from funding.enums import CallStatus, DecisionOutcome, Eligibility
+from funding.enums import CallStatus, DecisionOutcome, Eligibility, ProposalStatus
 from funding.models import Decision, Review
 from funding.services import decide_call, erase_funding_records, record_decision
 from tests.factories.funding import make_funding_staff, make_researcher
@@ -245,3 +245,19 @@ def test_erasing_the_member_of_staff_who_decided_empties_the_link_and_keeps_the_
 
     decision = Decision.objects.get()
     assert (decision.decided_by, decision.outcome, decision.rationale) == (None, "no", "Weak.")
+
+
+def test_a_proposal_withdrawn_after_its_decision_is_not_told_of_it():
+    example = build_example()
+    staff = make_funding_staff()
+    decide_all(example, staff)
+    example.proposals["A"].status = ProposalStatus.WITHDRAWN
+    example.proposals["A"].save()
+
+    decide_call(example.call, by=staff)
+
+    told = Notification.objects.filter(kind="funding_decision").values_list("person", flat=True)
+    assert example.proposals["A"].applicant_id not in set(told)
+    assert len(told) == 3
+    body = Notification.objects.get(person=example.researcher.person).content["full"]["body"]
+    assert "- A:" not in body
