@@ -98,19 +98,21 @@ def _count(**seat: str) -> Coalesce:
     return Coalesce(_per_proposal(Count("pk"), **seat), Value(0))
 
 
-def _median_rows(call_id: int) -> QuerySet[Review]:
-    """The middle review (odd count) or two middle reviews (even count) of each proposal of the
-    call, by score: row numbers (1, 2, … in order of score) against the number of scored reviews
-    n, keeping rows (n + 1) div 2 and (n + 2) div 2 (integer division in both databases)."""
+def _median_rows() -> QuerySet[Review]:
+    """The middle review (odd count) or two middle reviews (even count) of each proposal, by
+    score: row numbers (1, 2, … in order of score, reviews without a score last) against the
+    number n of reviews with a score, keeping rows (n + 1) div 2 and (n + 2) div 2 (integer
+    division in both databases)."""
     partition = F("proposal_id")
     return (
         scored_reviews()
-        .filter(proposal__call_id=call_id, score__isnull=False)
         .annotate(
             position=Window(
-                RowNumber(), partition_by=partition, order_by=[F("score").asc(), F("pk").asc()]
+                RowNumber(),
+                partition_by=partition,
+                order_by=[F("score").asc(nulls_last=True), F("pk").asc()],
             ),
-            counted=Window(Count("pk"), partition_by=partition),
+            counted=Window(Count("score"), partition_by=partition),
         )
         .filter(
             position__gte=(F("counted") + Value(1)) / Value(2),
@@ -119,10 +121,10 @@ def _median_rows(call_id: int) -> QuerySet[Review]:
     )
 
 
-def _median(call_id: int) -> ExpressionWrapper:
+def _median() -> ExpressionWrapper:
     """The median of the proposal `OuterRef("pk")`: the mean of its lower and upper middle
-    rows (the same row when the count is odd)."""
-    middle = _median_rows(call_id).filter(proposal_id=OuterRef("pk")).order_by("position")
+    rows (the same row when the count is odd; none without a scored review)."""
+    middle = _median_rows().filter(proposal_id=OuterRef("pk")).order_by("position")
     low = Subquery(middle.values("score")[:1], output_field=FloatField())
     high = Subquery(middle.order_by("-position").values("score")[:1], output_field=FloatField())
     return ExpressionWrapper((low + high) / Value(2.0), output_field=FloatField())
@@ -169,7 +171,7 @@ def results_of(call: Call, panel: Panel | None = None) -> QuerySet[Proposal]:
             ),
             decision_outcome=F("decision__outcome"),
             mean=_per_proposal(Avg("score")),
-            median=_median(call.pk),
+            median=_median(),
             lowest=_per_proposal(Min("score")),
             highest=_per_proposal(Max("score")),
             review_count=_count(),
