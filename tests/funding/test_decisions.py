@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from coprod.models import Notification
 from funding.enums import CallStatus, DecisionOutcome, Eligibility, ProposalStatus
 from funding.models import Decision, Review
+from funding.selectors import funding_personal_data
 from funding.services import decide_call, erase_funding_records, record_decision
 from tests.factories.funding import make_funding_staff, make_researcher
 from tests.funding.results_example import build_example
@@ -261,3 +262,22 @@ def test_a_proposal_withdrawn_after_its_decision_is_not_told_of_it():
     assert len(told) == 3
     body = Notification.objects.get(person=example.researcher.person).content["full"]["body"]
     assert "- A:" not in body
+
+
+def test_the_decision_sent_to_an_applicant_is_in_their_download():
+    example = build_example()
+    staff = make_funding_staff()
+    decide_all(example, staff)
+    applicant = example.proposals["B"].applicant
+    before = funding_personal_data(applicant)["proposals"][0]["decision"]
+
+    decide_call(example.call, by=staff)
+
+    after = funding_personal_data(applicant)["proposals"][0]["decision"]
+    assert before is None
+    assert {key: after[key] for key in ("outcome", "conditions", "feedback")} == {
+        "outcome": "fund",
+        "conditions": "",
+        "feedback": "Feedback B",
+    }
+    assert "rationale" not in after
