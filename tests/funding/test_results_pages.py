@@ -43,6 +43,8 @@ def test_staff_results_page_shows_the_numbers_and_flags_in_words(client):
     assert "68.9" in page
     assert "£80,000.00 of the £100,000.00 budget" in page
     assert example.proposals["A"].applicant.display_name in page
+    assert page.count("Record the decision") == 4
+    assert "Decide the call and send the feedback" in page
 
 
 def test_csv_export_has_the_same_numbers_and_is_audited(client):
@@ -218,3 +220,21 @@ def test_other_members_are_not_told_of_results(client):
     home = client.get(reverse("portal:home")).content.decode()
 
     assert "See the results" not in home
+
+
+def test_once_the_call_is_decided_decisions_are_no_longer_offered(client):
+    example = build_example()
+    staff = make_funding_staff()
+    for name in "ABD":
+        Decision.objects.create(proposal=example.proposals[name], outcome="no", rationale="r")
+    client.force_login(staff)
+    client.post(reverse("funding_results:decide", kwargs={"call_id": example.call.pk}))
+
+    page = client.get(
+        reverse("funding_results:call", kwargs={"call_id": example.call.pk})
+    ).content.decode()
+
+    assert "The call is decided." in page
+    assert "Record the decision" not in page
+    assert "Change the decision" not in page
+    assert "Decide the call and send the feedback" not in page
