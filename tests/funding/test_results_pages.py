@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from coprod.models import Notification
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
-from funding.models import ConflictDeclaration, Decision
+from funding.models import ConflictDeclaration, Decision, PanelMember
 from funding.permissions import sync_proposal_access
 from tests.factories.funding import (
     PanelFactory,
@@ -238,3 +238,17 @@ def test_once_the_call_is_decided_decisions_are_no_longer_offered(client):
     assert "Record the decision" not in page
     assert "Change the decision" not in page
     assert "Decide the call and send the feedback" not in page
+
+
+def test_chair_calls_list_queries_do_not_grow(client):
+    chair = seat(PanelFactory(), PanelRole.POLICYMAKER, is_chair=True)
+    client.force_login(chair.person.user)
+
+    def chair_another_panel():
+        PanelMember.objects.create(
+            panel=PanelFactory(), person=chair.person, role=PanelRole.POLICYMAKER, is_chair=True
+        )
+
+    assert_queries_do_not_grow(
+        client, reverse("funding_chair_results:calls"), chair_another_panel, rows=(1, 5)
+    )
