@@ -58,3 +58,13 @@ def test_decision_form_with_errors_accessible_and_focus_moves(
     tab.assert_accessible("desktop")
     tab.set_viewport("320px")
     tab.assert_accessible("320px")
+
+
+def test_staff_results_page_accessible(tab: Tab, sign_in: Callable[[User], None]) -> None:
+    example = build_example()
+    sign_in(make_funding_staff())
+
+    tab.goto(reverse("funding_results:call", kwargs={"call_id": example.call.pk}))
+
+    assert tab.page.locator("h3").all_inner_texts() == ["1. B", "2. A", "3. D", "C"]
+    tab.assert_accessible("desktop")
