@@ -252,3 +252,19 @@ def test_chair_calls_list_queries_do_not_grow(client):
     assert_queries_do_not_grow(
         client, reverse("funding_chair_results:calls"), chair_another_panel, rows=(1, 5)
     )
+
+
+def test_chair_of_another_panel_does_not_see_this_calls_results(client):
+    example = build_example()
+    other_chair = seat(PanelFactory(), PanelRole.POLICYMAKER, is_chair=True)
+    PanelMember.objects.create(
+        panel=example.call.panel, person=other_chair.person, role=PanelRole.POLICYMAKER
+    )
+    client.force_login(other_chair.person.user)
+
+    response = client.get(
+        reverse("funding_chair_results:call", kwargs={"call_id": example.call.pk})
+    )
+
+    assert response.status_code == 404
+    assert b"Results:" not in response.content
