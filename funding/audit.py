@@ -91,3 +91,20 @@ register(
     keep=["id", "poll", "member", "attended", "recorded_by"],
     exclude=["recorded_at"],
 )
+# Results and decisions: a decision's outcome, flag, dates and who decided; its free text
+# (rationale, conditions, dissent, how the LEE view was weighed, feedback) is masked.
+from funding.models import Decision  # noqa: E402
+
+register(
+    Decision,
+    keep=[
+        "id",
+        "proposal",
+        "outcome",
+        "lee_flag_raised",
+        "decided_by",
+        "decided_at",
+        "feedback_sent_at",
+    ],
+    exclude=["updated_at"],
+)

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef
 from django.db.models.functions import Now
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from coprod.doors import (
     AppDoors,
@@ -38,9 +39,41 @@ from funding.models import (
     SlotAnswer,
 )
 from funding.selectors import APPLYING_ROLES, funding_personal_data
+from funding.selectors.results import chaired_calls_in_review_count
 from funding.services import erase_funding_records
 
 FUNDING = _("Funding")
+
+# Results and decisions (funding.views.results) --------------------------------------------------
+RESULTS_URLS = [
+    UrlInclude("staff/funding/results/", "funding.urls_results"),
+    UrlInclude("portal/funding/results/", "funding.urls_chair_results"),
+]
+RESULTS_THINGS_TO_DO = [
+    ThingToDo(
+        key="funding_chair_results",
+        count=chaired_calls_in_review_count,
+        text=lambda count: (
+            ngettext(
+                "See the results of the panel you chair",
+                "See the results of the %(count)s panels you chair",
+                count,
+            )
+            % {"count": count}
+        ),
+        url_name="funding_chair_results:calls",
+        order=60,
+    ),
+]
+RESULTS_STAFF_LINKS = [
+    StaffLink(
+        _("Results and decisions"),
+        "funding_results:calls",
+        ("funding.view_score",),
+        FUNDING,
+        40,
+    ),
+]
 
 
 def _applies(request: HttpRequest) -> bool:
@@ -91,13 +124,16 @@ DOORS = AppDoors(
     urls=[
         UrlInclude("portal/funding/", "funding.portal_urls"),
         *REVIEW_URLS,
+        *RESULTS_URLS,
     ],
+    things_to_do=[*RESULTS_THINGS_TO_DO],
     portal_links=[
         PortalLink(_("Funding calls"), "funding:calls", order=50, visible=_applies),
         *REVIEW_PORTAL_LINKS,
     ],
     periodic_tasks=[*REVIEW_PERIODIC],
     staff_links=[
+        *RESULTS_STAFF_LINKS,
         StaffLink(
             _("Funding calls and criteria"),
             "admin:funding_call_changelist",

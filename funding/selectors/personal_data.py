@@ -26,7 +26,7 @@ def _when(value: datetime | None) -> str | None:
 def funding_personal_data(person: Person) -> dict[str, Any]:
     """Their proposals (every field, with the names of their files), their panel seats, conflict
     declarations, reviews with scores, and meeting availability and attendance."""
-    proposals = Proposal.objects.filter(applicant=person).select_related("call")
+    proposals = Proposal.objects.filter(applicant=person).select_related("call", "decision")
     seats = PanelMember.objects.filter(person=person).select_related("panel__call")
     declarations = ConflictDeclaration.objects.filter(member__person=person).select_related(
         "proposal"
@@ -61,6 +61,7 @@ def funding_personal_data(person: Person) -> dict[str, Any]:
                     {"name": attachment.original_name, "added_at": _when(attachment.added_at)}
                     for attachment in proposal.attachments.all()
                 ],
+                "decision": _decision(proposal),
             }
             for proposal in proposals.prefetch_related("attachments")
         ],
@@ -118,4 +119,18 @@ def funding_personal_data(person: Person) -> dict[str, Any]:
         "meeting_attendance": [
             {"meeting": row.poll.title, "attended": row.attended} for row in attendance
         ],
+    }
+
+
+def _decision(proposal: Proposal) -> dict[str, Any] | None:
+    """What the applicant is told of the decision on their proposal (results and decisions):
+    the outcome, any conditions and the feedback, once sent."""
+    decision = getattr(proposal, "decision", None)
+    if decision is None or decision.feedback_sent_at is None:
+        return None
+    return {
+        "outcome": decision.outcome,
+        "conditions": decision.conditions,
+        "feedback": decision.feedback,
+        "sent_at": _when(decision.feedback_sent_at),
     }

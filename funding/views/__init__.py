@@ -1,5 +1,7 @@
 """Funding pages, one module per area."""
 
+from funding.views import meetings
+from funding.views.files import attachment, remove_attachment
 from funding.views.proposals import (
     call_detail,
     call_list,
@@ -9,13 +11,14 @@ from funding.views.proposals import (
     withdraw,
 )
 
-__all__ = ["call_detail", "call_list", "proposal_detail", "proposal_list", "propose", "withdraw"]
-
-# Proposal files (the "files" slice) ----------------------------------------------------------
-from funding.views.files import attachment, remove_attachment
-
-__all__ += ["attachment", "remove_attachment"]
-# Panel meetings (its URL modules import funding.views.meetings) --------------------------------
-from funding.views import meetings  # noqa: E402
-
-__all__ += ["meetings"]
+__all__ = [
+    "attachment",
+    "call_detail",
+    "call_list",
+    "meetings",
+    "proposal_detail",
+    "proposal_list",
+    "propose",
+    "remove_attachment",
+    "withdraw",
+]

@@ -159,7 +159,12 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
 }
 
 # Each area keeps its entries in its own module, which uses `expect` above (so imported here).
-from tests.funding import matrix_files, matrix_meetings, matrix_reviews  # noqa: E402
+from tests.funding import (  # noqa: E402
+    matrix_files,
+    matrix_meetings,
+    matrix_results,
+    matrix_reviews,
+)
 
 MATRIX = Matrix(
     entries={
@@ -167,6 +172,7 @@ MATRIX = Matrix(
         **matrix_files.ENTRIES,
         **matrix_reviews.ENTRIES,
         **matrix_meetings.ENTRIES,
+        **matrix_results.ENTRIES,
     },
     visitors=VISITORS,
 )

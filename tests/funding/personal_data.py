@@ -60,6 +60,7 @@ def fill(user: User, word: str) -> None:
     )
     _fill_review(user, word)
     _fill_meeting_availability(user)
+    _fill_decision(user, word, fields)
 
 
 def _fill_review(user: User, word: str) -> None:
@@ -100,3 +101,29 @@ def _fill_meeting_availability(user: User) -> None:
     answer_poll(poll, chair, by=make_funding_staff(), answers=every_slot_yes)
     answer_poll(poll, member, by=user, answers=every_slot_yes)
     close_poll(poll, by=make_funding_staff())
+
+
+def _fill_decision(user: User, word: str, fields: dict) -> None:
+    """Results and decisions: their eligible proposal decided with words about it, and the
+    decision sent to them when the call is decided (a message)."""
+    from funding.enums import CallStatus, DecisionOutcome
+    from funding.services import decide_call, move_call, record_decision
+
+    staff = make_funding_staff()
+    call = CallFactory()
+    proposal = start_proposal(call, by=user, **fields)
+    submit_proposal(proposal, by=user)
+    record_eligibility(proposal, by=staff, eligible=True)
+    move_call(call, CallStatus.CLOSED, by=staff)
+    move_call(call, CallStatus.IN_REVIEW, by=staff)
+    record_decision(
+        proposal,
+        by=staff,
+        outcome=DecisionOutcome.FUND_WITH_CONDITIONS,
+        rationale=f"{word} rationale",
+        conditions=f"{word} conditions",
+        dissent=f"{word} dissent",
+        lee_view=f"{word} weighed",
+        feedback=f"{word} feedback",
+    )
+    decide_call(call, by=staff)
