@@ -112,7 +112,8 @@ class AssignmentReport:
 def assign_automatically(panel: Panel, *, by: Actor) -> AssignmentReport:
     """Give every proposal of the panel `reviewers_per_proposal` reviewers, at least one of them
     an LEE, keeping the assignments it has. Members are chosen greedily by their current load
-    (ties: by seat — LEE, researcher, policymaker — then by id), so loads are as even as
+    (ties: by seat — researcher, policymaker, LEE — then by id; each proposal's first pick
+    is an LEE if it has none), so loads are as even as
     possible and the result is the same every time. Only members who may open the proposal are
     chosen: conflicts are respected, and members who have not declared yet are left out.
     Proposals with the fewest possible reviewers are filled first. A fixed number of queries,

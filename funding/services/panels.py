@@ -52,8 +52,10 @@ SEAT_ROLES = {
     PanelRole.RESEARCHER: Role.RESEARCHER,
     PanelRole.POLICYMAKER: Role.POLICYMAKER,
 }
-# Ties in automatic assignment go to the seat first in this order, then to the lower id.
-SEAT_ORDER = {PanelRole.LEE: 0, PanelRole.RESEARCHER: 1, PanelRole.POLICYMAKER: 2}
+# Ties in automatic assignment go to the seat first in this order, then to the lower id. LEEs
+# come last: each proposal's first pick is an LEE anyway, and the panel's fewer LEEs are kept for
+# the proposals that still need one.
+SEAT_ORDER = {PanelRole.RESEARCHER: 0, PanelRole.POLICYMAKER: 1, PanelRole.LEE: 2}
 # What a member may choose (the system records OWN_PROPOSAL itself).
 DECLARABLE_CATEGORIES = [
     (value, label) for value, label in ConflictCategory.choices if value != "own_proposal"

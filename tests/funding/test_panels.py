@@ -242,9 +242,7 @@ def test_start_scoring_moves_a_closed_call_to_review_and_tells_the_members(
     assert panel.call.status == CallStatus.IN_REVIEW
     assert not panel.override_reason
     told = Notification.objects.filter(kind="funding_panel_scoring")
-    assert {message.person for message in told} == {
-        member.person for member in panel.members.all()
-    }
+    assert {message.person for message in told} == {member.person for member in panel.members.all()}
 
 
 def test_start_scoring_needs_a_deadline_in_the_future_and_a_closed_call():
@@ -266,7 +264,7 @@ def test_start_scoring_needs_a_deadline_in_the_future_and_a_closed_call():
     assert not Panel.objects.filter(scoring_started_at__isnull=False).exists()
 
 
-# Confidentiality and declarations ------------------------------------------------------------------
+# Confidentiality and declarations -----------------------------------------------------------------
 
 
 def _new_member(panel: Panel, role=PanelRole.LEE) -> PanelMember:
@@ -393,7 +391,7 @@ def test_only_the_member_declares_for_their_seat():
     assert not ConflictDeclaration.objects.exists()
 
 
-# Deciding conflicts -------------------------------------------------------------------------------
+# Deciding conflicts -----------------------------------------------------------------------------
 
 
 def _conflicted(panel: Panel, proposal) -> ConflictDeclaration:
