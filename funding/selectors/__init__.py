@@ -16,3 +16,32 @@ __all__ = [
     "open_calls",
     "proposals_for_user",
 ]
+
+# Panels, conflicts and assignment (helper "panels") ----------------------------------------------
+from funding.selectors.panels import (
+    chair_conflicts_for_user,
+    declaration_rows,
+    panel_assignments,
+    panel_calls_for_user,
+    panel_conflicts,
+    panel_members,
+    panels_for_user,
+    people_for_seat,
+    proposals_for_declaring,
+    seat_waiting_for_member,
+    seats_for_user,
+)
+
+__all__ += [
+    "chair_conflicts_for_user",
+    "declaration_rows",
+    "panel_assignments",
+    "panel_calls_for_user",
+    "panel_conflicts",
+    "panel_members",
+    "panels_for_user",
+    "people_for_seat",
+    "proposals_for_declaring",
+    "seat_waiting_for_member",
+    "seats_for_user",
+]
