@@ -39,7 +39,9 @@ def _seat(request: HttpRequest, member_id: int) -> PanelMember:
 def seat_list(request: HttpRequest) -> HttpResponse:
     require(request, getattr(request.user, "person_id", None) is not None)
     seats = seats_for_user(request.user).order_by("-pk")
-    return render(request, "funding/panels/seats.html", {"page": page_of(request, seats)})
+    return render(
+        request, "funding/panels/seats.html", {"page": page_of(request, seats, per_page=PER_PAGE)}
+    )
 
 
 @require_http_methods(["GET", "POST"])

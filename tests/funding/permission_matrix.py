@@ -158,4 +158,9 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
 }
 
+# Panels, conflicts and assignment (helper "panels"): its own module, joined here.
+from tests.funding import matrix_panels  # noqa: E402
+
+ENTRIES |= matrix_panels.ENTRIES
+
 MATRIX = Matrix(entries=ENTRIES, visitors=VISITORS)

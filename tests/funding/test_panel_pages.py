@@ -368,3 +368,27 @@ def test_a_conflicted_chair_cannot_decide_on_that_proposal(client):
     assert response.status_code == 403
     declaration.refresh_from_db()
     assert declaration.decision == ConflictDecision.PENDING
+
+
+def test_a_member_sees_their_seats_and_what_is_left_to_do(client):
+    panel = PanelFactory(call__title="Safer housing")
+    member = seat(panel, PanelRole.LEE, ready=False)
+    seat(PanelFactory(call__title="Someone else's panel"), PanelRole.LEE)
+    client.force_login(member.person.user)
+
+    page = client.get(f"{PORTAL}/").content.decode()
+
+    assert "Safer housing" in page
+    assert "Please accept the confidentiality terms." in page
+    assert "Someone else&#x27;s panel" not in page
+    assert "Someone else" not in page
+
+
+def test_the_seat_list_queries_do_not_grow(client):
+    user = make_user(roles=[Role.LEE])
+    client.force_login(user)
+
+    def add_row():
+        PanelMember.objects.create(panel=PanelFactory(), person=user.person, role=PanelRole.LEE)
+
+    assert_queries_do_not_grow(client, f"{PORTAL}/", add_row)
