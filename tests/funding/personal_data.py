@@ -29,3 +29,22 @@ def fill(user: User, word: str) -> None:
     submit_proposal(sent, by=user)
     record_eligibility(sent, by=make_funding_staff(), eligible=False, reason=f"{word} reason")
     start_proposal(CallFactory(), by=user, **fields)
+    _fill_panel_seat(user, word)
+
+
+# Panels (helper "panels"): a seat on a panel, with a conflict declared in the person's words.
+def _fill_panel_seat(user: User, word: str) -> None:
+    from funding.enums import ConflictCategory, PanelRole
+    from funding.services import Answer, accept_confidentiality, add_member, declare_conflicts
+    from tests.factories.funding import PanelFactory, ProposalFactory
+
+    staff = make_funding_staff()
+    grant_role(user.person, Role.LEE, by=staff)
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    member = add_member(panel, user.person, by=staff, role=PanelRole.LEE)
+    accept_confidentiality(member, by=user)
+    answer = Answer(
+        conflicted=True, category=ConflictCategory.SUPPORTS_ME, description=f"{word} conflict"
+    )
+    declare_conflicts(member, {proposal.pk: answer}, by=user)
