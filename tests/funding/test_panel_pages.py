@@ -10,7 +10,7 @@ from coprod.enums import Role
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
 from funding.permissions import may_open_proposal
-from funding.services import answer_field
+from funding.services import add_member, answer_field
 from tests.factories.core import make_person, make_user
 from tests.factories.funding import (
     CallFactory,
@@ -392,3 +392,47 @@ def test_the_seat_list_queries_do_not_grow(client):
         PanelMember.objects.create(panel=PanelFactory(), person=user.person, role=PanelRole.LEE)
 
     assert_queries_do_not_grow(client, f"{PORTAL}/", add_row)
+
+
+def test_an_excluded_member_is_not_offered_the_proposal_on_their_seat_page(client):
+    panel = PanelFactory()
+    clear = ProposalFactory(call=panel.call, title="Clear proposal")
+    kept_out = ProposalFactory(call=panel.call, title="Kept-out proposal")
+    member = seat(panel, PanelRole.LEE)
+    staff = make_funding_staff()
+    ConflictDeclaration.objects.filter(member=member, proposal=kept_out).update(
+        conflicted=True,
+        category=ConflictCategory.SUPPORTS_ME,
+        description="They support me now.",
+        decision=ConflictDecision.PENDING,
+    )
+    declaration = ConflictDeclaration.objects.get(member=member, proposal=kept_out)
+    client.force_login(staff)
+    client.post(f"{STAFF}/{panel.pk}/conflicts/{declaration.pk}/", {"decision": "excluded"})
+    client.force_login(member.person.user)
+
+    page = client.get(f"{PORTAL}/{member.pk}/").content.decode()
+
+    assert "Clear proposal" in page
+    assert "Kept-out proposal" not in page
+    assert may_open_proposal(member.person.user, clear)
+    assert not may_open_proposal(member.person.user, kept_out)
+    assert not member.person.user.has_perm("funding.review_proposal", kept_out)
+    declaration.refresh_from_db()
+    assert declaration.decision == ConflictDecision.EXCLUDED
+
+
+def test_an_applicant_on_the_panel_is_not_asked_about_their_own_proposal(client):
+    panel = PanelFactory()
+    user = make_user(roles=[Role.RESEARCHER])
+    own = ProposalFactory(call=panel.call, title="My own study", applicant=user.person)
+    other = ProposalFactory(call=panel.call, title="Another study")
+    member = add_member(panel, user.person, by=make_funding_staff(), role=PanelRole.RESEARCHER)
+    client.force_login(user)
+    client.post(f"{PORTAL}/{member.pk}/", {"confirm": ""})
+
+    page = client.get(f"{PORTAL}/{member.pk}/declare/").content.decode()
+
+    assert f'name="{answer_field(other.pk, "conflict")}"' in page
+    assert f'name="{answer_field(own.pk, "conflict")}"' not in page
+    assert ConflictDeclaration.objects.get(member=member).category == "own_proposal"
