@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coprod.models import Person, RoleGrant, User
-from funding.enums import PanelRole, ReviewStatus
+from funding.enums import Eligibility, PanelRole, ProposalStatus, ReviewStatus
 from funding.models import Call, ConflictDeclaration, Panel, PanelMember, Proposal, Review
 from funding.permissions import may_manage_panels, panel_proposals
 from funding.services.panels import SEAT_ROLES, proposals_to_declare
@@ -126,9 +126,22 @@ def proposals_for_declaring(member: PanelMember) -> QuerySet[Proposal]:
 
 def seat_waiting_for_member() -> Exists:
     """For the portal's "Things to do" (the person's row is OuterRef("pk")): a seat of theirs
-    whose terms are not yet accepted or whose conflicts are not yet declared."""
+    whose terms are not yet accepted, or with a proposal of the panel (sent, not found
+    ineligible, not their own) they have not yet declared for — one that arrived later too."""
+    undeclared = (
+        Proposal.objects.filter(
+            call__panel__pk=OuterRef("panel_id"), status=ProposalStatus.SUBMITTED
+        )
+        .exclude(eligibility=Eligibility.INELIGIBLE)
+        .exclude(applicant_id=OuterRef("person_id"))
+        .exclude(
+            pk__in=ConflictDeclaration.objects.filter(member_id=OuterRef(OuterRef("pk"))).values(
+                "proposal_id"
+            )
+        )
+    )
     return Exists(
         PanelMember.objects.filter(person=OuterRef("pk")).filter(
-            Q(confidentiality_accepted_at__isnull=True) | Q(declarations_done_at__isnull=True)
+            Q(confidentiality_accepted_at__isnull=True) | Exists(undeclared)
         )
     )

@@ -436,3 +436,18 @@ def test_an_applicant_on_the_panel_is_not_asked_about_their_own_proposal(client)
     assert f'name="{answer_field(other.pk, "conflict")}"' in page
     assert f'name="{answer_field(own.pk, "conflict")}"' not in page
     assert ConflictDeclaration.objects.get(member=member).category == "own_proposal"
+
+
+def test_the_portal_asks_a_member_to_declare_for_a_proposal_that_arrived_later(client):
+    panel = PanelFactory()
+    ProposalFactory(call=panel.call)
+    member = seat(panel, PanelRole.LEE)
+    client.force_login(member.person.user)
+    before = client.get("/portal/").content.decode()
+
+    ProposalFactory(call=panel.call)
+    after = client.get("/portal/").content.decode()
+
+    thing = "A funding panel: accept its confidentiality terms and declare any conflicts"
+    assert thing not in before
+    assert thing in after
