@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from coprod.audit import log_restricted_view
 from coprod.models import Person
 from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, require
@@ -255,6 +256,10 @@ def decide_page(
 ) -> HttpResponse:
     """The decision form on a declared conflict (staff and chair pages alike)."""
     allowed = may_decide_conflict(request.user, declaration)
+    # A member's own words about a conflict can say what support they use: a restricted read.
+    log_restricted_view(
+        declaration, actor=request.user, fields=["description"], context="funding_conflict"
+    )
     form = DecisionForm(request.POST if request.method == "POST" else None)
     if request.method == "POST":
         require(request, allowed)

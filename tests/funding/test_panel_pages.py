@@ -5,6 +5,7 @@ saves (all or nothing), and query counts that do not grow with rows."""
 from __future__ import annotations
 
 import pytest
+from auditlog.models import LogEntry
 
 from coprod.enums import Role
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
@@ -451,3 +452,26 @@ def test_the_portal_asks_a_member_to_declare_for_a_proposal_that_arrived_later(c
     thing = "A funding panel: accept its confidentiality terms and declare any conflicts"
     assert thing not in before
     assert thing in after
+
+
+def test_reading_a_conflict_to_decide_is_recorded_without_its_words(client):
+    panel = PanelFactory()
+    ProposalFactory(call=panel.call)
+    member = seat(panel, PanelRole.LEE)
+    declaration = ConflictDeclaration.objects.get(member=member)
+    ConflictDeclaration.objects.filter(pk=declaration.pk).update(
+        conflicted=True,
+        category=ConflictCategory.SUPPORTS_ME,
+        description="My caseworker is there.",
+        decision=ConflictDecision.PENDING,
+    )
+    staff = make_funding_staff()
+    client.force_login(staff)
+
+    page = client.get(f"{STAFF}/{panel.pk}/conflicts/{declaration.pk}/").content.decode()
+
+    entry = LogEntry.objects.filter(action=LogEntry.Action.ACCESS).get()
+    assert "My caseworker is there." in page
+    assert (entry.actor, entry.object_pk) == (staff, str(declaration.pk))
+    assert entry.additional_data == {"fields": ["description"], "context": "funding_conflict"}
+    assert "caseworker" not in str(entry.changes)
