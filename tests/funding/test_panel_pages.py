@@ -475,3 +475,33 @@ def test_reading_a_conflict_to_decide_is_recorded_without_its_words(client):
     assert (entry.actor, entry.object_pk) == (staff, str(declaration.pk))
     assert entry.additional_data == {"fields": ["description"], "context": "funding_conflict"}
     assert "caseworker" not in str(entry.changes)
+
+
+def test_the_chairs_conflict_list_queries_do_not_grow(client):
+    panel = PanelFactory()
+    chair = seat(panel, PanelRole.POLICYMAKER, is_chair=True)
+    client.force_login(chair.person.user)
+
+    def add_row():
+        proposal = ProposalFactory(call=panel.call)
+        ConflictDeclaration.objects.create(
+            member=seat(panel, PanelRole.LEE, ready=False),
+            proposal=proposal,
+            conflicted=True,
+            category=ConflictCategory.WORK,
+            description="x",
+            decision=ConflictDecision.PENDING,
+        )
+
+    assert_queries_do_not_grow(client, f"{PORTAL}/{chair.pk}/conflicts/", add_row)
+
+
+def test_the_member_search_queries_do_not_grow(client):
+    panel = PanelFactory()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client,
+        f"{STAFF}/{panel.pk}/members/add/?role=lee&q=Ama",
+        lambda: make_person(roles=[Role.LEE], chosen_name="Amara"),
+    )

@@ -15,7 +15,7 @@ from coprod.enums import Role
 from coprod.models import Notification
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
-from funding.permissions import may_open_proposal
+from funding.permissions import may_open_proposal, may_see_panel_scores
 from funding.services import (
     Answer,
     accept_confidentiality,
@@ -424,16 +424,24 @@ def test_waiving_needs_a_reason_and_then_opens_the_proposal():
     assert may_open_proposal(declaration.member.person.user, proposal)
 
 
-def test_excluding_after_a_waiver_takes_access_away():
-    panel = PanelFactory()
+def test_excluding_after_a_waiver_takes_access_and_scores_away():
+    now = timezone.now()
+    panel = PanelFactory(
+        scoring_started_at=now - timedelta(days=3), scoring_deadline=now - timedelta(hours=1)
+    )
     proposal = ProposalFactory(call=panel.call)
     declaration = _conflicted(panel, proposal)
+    user = declaration.member.person.user
     staff = make_funding_staff()
     decide_conflict(declaration, by=staff, decision=ConflictDecision.CONTINUE, reason="Minor.")
+    saw_scores_before = may_see_panel_scores(user, proposal)
 
     decide_conflict(declaration, by=staff, decision=ConflictDecision.EXCLUDED)
 
-    assert _grants(declaration.member.person.user) == set()
+    assert saw_scores_before
+    assert _grants(user) == set()
+    assert not may_open_proposal(user, proposal)
+    assert not may_see_panel_scores(user, proposal)
 
 
 def test_the_chair_decides_but_not_their_own_nor_on_a_proposal_they_are_conflicted_on():
