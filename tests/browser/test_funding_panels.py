@@ -13,12 +13,12 @@ from coprod.enums import Role
 from coprod.models import User
 from coprod.services.people import create_person, create_user_for_person
 from coprod.services.roles import grant_role
-from funding.enums import PanelRole
-from funding.models import ConflictDeclaration, PanelMember
+from funding.enums import ConflictCategory, ConflictDecision, PanelRole
+from funding.models import ConflictDeclaration, PanelMember, Review
 from funding.services import accept_confidentiality, answer_field
 from tests.browser.support import Tab
 from tests.factories.core import make_person
-from tests.factories.funding import PanelFactory, ProposalFactory
+from tests.factories.funding import PanelFactory, ProposalFactory, make_funding_staff, seat
 
 pytestmark = pytest.mark.browser
 
@@ -117,3 +117,34 @@ def test_declaration_with_the_keyboard_alone(seat_tab: Tab) -> None:
             "proposal_id", "conflicted"
         )
     ) == {(first.pk, False), (second.pk, False)}
+
+
+@pytest.mark.parametrize("page", ["panel", "assignments", "decide"])
+def test_staff_panel_pages_accessible(tab: Tab, sign_in: Callable[[User], None], page: str) -> None:
+    panel = PanelFactory(call__title="Safer housing research")
+    proposal = ProposalFactory(call=panel.call, title="Housing after exploitation")
+    lee = seat(panel, PanelRole.LEE, is_chair=True)
+    seat(panel, PanelRole.RESEARCHER)
+    Review.objects.create(member=lee, proposal=proposal)
+    declaration = ConflictDeclaration.objects.get(member=lee, proposal=proposal)
+    ConflictDeclaration.objects.filter(pk=declaration.pk).update(
+        conflicted=True,
+        category=ConflictCategory.USED_SERVICES,
+        description="I used their advice line.",
+        decision=ConflictDecision.PENDING,
+    )
+    sign_in(make_funding_staff())
+    urls = {
+        "panel": reverse("funding_panels:panel", kwargs={"panel_id": panel.pk}),
+        "assignments": reverse("funding_panels:assignments", kwargs={"panel_id": panel.pk}),
+        "decide": reverse(
+            "funding_panels:decide",
+            kwargs={"panel_id": panel.pk, "declaration_id": declaration.pk},
+        ),
+    }
+
+    tab.goto(urls[page])
+
+    headings = {"panel": "Panel", "assignments": "Assign reviewers", "decide": "Decide a conflict"}
+    assert tab.page.locator("h1").inner_text() == headings[page]
+    tab.assert_accessible_at_every_viewport()
