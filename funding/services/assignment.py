@@ -112,10 +112,11 @@ class AssignmentReport:
 def assign_automatically(panel: Panel, *, by: Actor) -> AssignmentReport:
     """Give every proposal of the panel `reviewers_per_proposal` reviewers, at least one of them
     an LEE, keeping the assignments it has. Members are chosen greedily by their current load
-    (ties: by seat — researcher, policymaker, LEE — then by id; each proposal's first pick
-    is an LEE if it has none), so loads are as even as
-    possible and the result is the same every time. Only members who may open the proposal are
-    chosen: conflicts are respected, and members who have not declared yet are left out.
+    (ties: by seat — researcher, policymaker, LEE — then by id; each proposal's first pick is an
+    LEE if it has none), so loads are as even as possible and the result is the same every time.
+    Only members who may open the proposal are chosen: conflicts are respected, and members who
+    have not declared yet are left out. An assignment kept from before whose member is now kept
+    out (a conflict decided since) does not count: another reviewer is found.
     Proposals with the fewest possible reviewers are filled first. A fixed number of queries,
     whatever the number of proposals and members.
 
@@ -132,7 +133,8 @@ def assign_automatically(panel: Panel, *, by: Actor) -> AssignmentReport:
     proposals = list(panel_proposals(locked.pk).order_by("pk"))
     clear = _clear_pairs(locked)
     # Every row counts as taken (a member who stepped back is not asked again); only those not
-    # stepped back count towards the proposal's reviewers and the member's load.
+    # stepped back, whose member may still open the proposal, count towards the proposal's
+    # reviewers and the member's load.
     taken: set[tuple[int, int]] = set()
     filled: Counter[int] = Counter()
     has_lee: set[int] = set()
@@ -142,7 +144,7 @@ def assign_automatically(panel: Panel, *, by: Actor) -> AssignmentReport:
     )
     for member_id, proposal_id, status, role in rows.order_by():
         taken.add((member_id, proposal_id))
-        if status != ReviewStatus.STEPPED_BACK:
+        if status != ReviewStatus.STEPPED_BACK and (member_id, proposal_id) in clear:
             load[member_id] += 1
             filled[proposal_id] += 1
             if role == PanelRole.LEE:

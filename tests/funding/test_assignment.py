@@ -219,3 +219,17 @@ def _queries_to_assign(proposals: int) -> int:
 
 def test_automatic_assignment_takes_the_same_queries_for_1_and_30_proposals():
     assert _queries_to_assign(1) == _queries_to_assign(30)
+
+
+def test_an_assignment_whose_member_was_excluded_since_does_not_count():
+    panel = PanelFactory(reviewers_per_proposal=1)
+    proposal = ProposalFactory(call=panel.call)
+    first = seat(panel, PanelRole.LEE)
+    second = seat(panel, PanelRole.LEE)
+    Review.objects.create(member=first, proposal=proposal)
+    _exclude(first, proposal)
+
+    report = assign_automatically(panel, by=make_funding_staff())
+
+    assert report.created == 1
+    assert _pairs(panel) == {(first.pk, proposal.pk), (second.pk, proposal.pk)}
