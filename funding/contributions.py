@@ -75,10 +75,27 @@ DOORS = AppDoors(
 from dataclasses import replace  # noqa: E402
 
 from coprod.doors import ThingToDo  # noqa: E402
+from coprod.enums import Role  # noqa: E402
 from funding.selectors import seat_waiting_for_member  # noqa: E402
+
+# People who may hold a seat (LEE, researcher, policymaker). No query: roles are in the session.
+PANEL_ROLES = frozenset({Role.LEE, Role.RESEARCHER, Role.POLICYMAKER})
+
+
+def _may_sit_on_panels(request: HttpRequest) -> bool:
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(PANEL_ROLES & current_roles(request))
+
 
 DOORS = replace(
     DOORS,
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(
+            _("Funding panels"), "funding_panel:seats", order=55, visible=_may_sit_on_panels
+        ),
+    ],
     urls=[
         *DOORS.urls,
         UrlInclude("staff/funding/panels/", "funding.urls_panels"),

@@ -21,6 +21,7 @@ __all__ = [
 from funding.selectors.panels import (
     chair_conflicts_for_user,
     declaration_rows,
+    kept_out_reviews,
     panel_assignments,
     panel_calls_for_user,
     panel_conflicts,
@@ -35,6 +36,7 @@ from funding.selectors.panels import (
 __all__ += [
     "chair_conflicts_for_user",
     "declaration_rows",
+    "kept_out_reviews",
     "panel_assignments",
     "panel_calls_for_user",
     "panel_conflicts",

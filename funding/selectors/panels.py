@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 
 from coprod.models import Person, RoleGrant, User
-from funding.enums import Eligibility, PanelRole, ProposalStatus, ReviewStatus
+from funding.enums import EXCLUDING_DECISIONS, Eligibility, PanelRole, ProposalStatus, ReviewStatus
 from funding.models import Call, ConflictDeclaration, Panel, PanelMember, Proposal, Review
 from funding.permissions import may_manage_panels, panel_proposals
 from funding.services.panels import SEAT_ROLES, proposals_to_declare
@@ -59,6 +59,23 @@ def panel_assignments(panel: Panel) -> QuerySet[Proposal]:
         )
         .prefetch_related(Prefetch("reviews", queryset=reviews))
         .order_by("pk")
+    )
+
+
+def kept_out_reviews(panel: Panel) -> set[int]:
+    """The panel's assignments whose member is now kept out of the proposal by a conflict (one
+    query): staff take them away and reassign."""
+    excluded = ConflictDeclaration.objects.filter(
+        member_id=OuterRef("member_id"),
+        proposal_id=OuterRef("proposal_id"),
+        conflicted=True,
+        decision__in=EXCLUDING_DECISIONS,
+    )
+    return set(
+        Review.objects.filter(member__panel=panel)
+        .filter(Exists(excluded))
+        .values_list("pk", flat=True)
+        .order_by()
     )
 
 

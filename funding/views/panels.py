@@ -34,6 +34,7 @@ from funding.forms import (
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
 from funding.permissions import may_manage_panels, panel_proposals
 from funding.selectors import (
+    kept_out_reviews,
     panel_assignments,
     panel_calls_for_user,
     panel_conflicts,
@@ -322,6 +323,7 @@ def _assignments_page(request, panel: Panel, *, form=None, report=None, status=2
             "panel": panel,
             "members": list(panel_members(panel)),
             "page": page,
+            "kept_out": kept_out_reviews(panel),
             "form": form or _assign_form(panel),
             "report": report,
         },

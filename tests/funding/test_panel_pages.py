@@ -505,3 +505,31 @@ def test_the_member_search_queries_do_not_grow(client):
         f"{STAFF}/{panel.pk}/members/add/?role=lee&q=Ama",
         lambda: make_person(roles=[Role.LEE], chosen_name="Amara"),
     )
+
+
+def test_the_assignments_page_flags_a_reviewer_kept_out_since(client):
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    member = seat(panel, PanelRole.LEE)
+    Review.objects.create(member=member, proposal=proposal)
+    ConflictDeclaration.objects.filter(member=member).update(
+        conflicted=True,
+        category=ConflictCategory.WORK,
+        description="x",
+        decision=ConflictDecision.EXCLUDED,
+    )
+    client.force_login(make_funding_staff())
+
+    page = client.get(f"{STAFF}/{panel.pk}/assignments/").content.decode()
+
+    assert page.count("Kept out by a conflict: reassign") == 1
+
+
+def test_panel_members_find_their_panels_in_the_navigation(client):
+    client.force_login(make_user(roles=[Role.POLICYMAKER]))
+    policymaker = client.get("/portal/").content.decode()
+    client.force_login(make_user(roles=[Role.PRACTITIONER]))
+    practitioner = client.get("/portal/").content.decode()
+
+    assert f'href="{PORTAL}/"' in policymaker
+    assert f'href="{PORTAL}/"' not in practitioner
