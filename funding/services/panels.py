@@ -183,13 +183,26 @@ def record_own_proposal_conflicts(panel: Panel) -> int:
     """Keep every member out of the panel's proposals they applied for: an automatic conflict
     (OWN_PROPOSAL, excluded) replaces whatever they declared. Part of the caller's transaction;
     the caller syncs access. Returns how many declarations were made or changed."""
-    own = list(
-        panel_proposals(panel.pk)
-        .filter(applicant__funding_panel_seats__panel=panel)
-        .values_list("pk", "applicant__funding_panel_seats__pk")
+    seats = dict(
+        PanelMember.objects.filter(panel=panel, person__isnull=False)
         .order_by()
+        .values_list("person_id", "pk")
+    )
+    own = [
+        (proposal_id, seats[applicant_id])
+        for proposal_id, applicant_id in panel_proposals(panel.pk)
+        .filter(applicant_id__in=seats)
+        .values_list("pk", "applicant_id")
+        .order_by()
+    ]
+    recorded = set(
+        ConflictDeclaration.objects.filter(member__panel=panel, automatic=True)
+        .order_by()
+        .values_list("proposal_id", "member_id")
     )
     for proposal_id, member_id in own:
+        if (proposal_id, member_id) in recorded:
+            continue
         ConflictDeclaration.objects.update_or_create(
             member_id=member_id,
             proposal_id=proposal_id,

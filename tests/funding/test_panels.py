@@ -481,3 +481,18 @@ def test_an_ordinary_member_cannot_decide():
 
     declaration.refresh_from_db()
     assert declaration.decision == ConflictDecision.PENDING
+
+
+def test_an_applicant_on_two_panels_is_excluded_only_from_their_own_proposal():
+    staff = make_funding_staff()
+    researcher = make_person(roles=[Role.RESEARCHER])
+    elsewhere = PanelFactory()
+    add_member(elsewhere, researcher, by=staff, role=PanelRole.RESEARCHER)
+    panel = PanelFactory()
+    own = ProposalFactory(call=panel.call, applicant=researcher)
+
+    member = add_member(panel, researcher, by=staff, role=PanelRole.RESEARCHER)
+
+    assert list(ConflictDeclaration.objects.values_list("member_id", "proposal_id")) == [
+        (member.pk, own.pk)
+    ]
