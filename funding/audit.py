@@ -4,7 +4,16 @@ all the same: it can name a partner) and a proposal's content and ineligibility 
 audit rows, never changed or deleted, hold nothing personal after an erasure."""
 
 from coprod.audit import register
-from funding.models import Call, Criterion, Proposal, Review, Score
+from funding.models import (
+    Call,
+    ConflictDeclaration,
+    Criterion,
+    Panel,
+    PanelMember,
+    Proposal,
+    Review,
+    Score,
+)
 
 register(
     Call,
@@ -107,4 +116,56 @@ register(
         "feedback_sent_at",
     ],
     exclude=["updated_at"],
+)
+
+# Panels, conflicts and assignment (helper "panels"): the terms, override reason, a declaration's
+# description and a decision's reason are free text, masked.
+register(
+    Panel,
+    keep=[
+        "id",
+        "call",
+        "lee_one_in",
+        "needs_every_role",
+        "overridden_by",
+        "overridden_at",
+        "reviewers_per_proposal",
+        "scoring_deadline",
+        "scoring_started_at",
+        "scoring_started_by",
+        "scoring_closed_at",
+        "lee_flag_threshold",
+        "disagreement_threshold",
+        "quorum",
+        "created_at",
+    ],
+)
+register(
+    PanelMember,
+    keep=[
+        "id",
+        "panel",
+        "person",
+        "role",
+        "is_chair",
+        "confidentiality_accepted_at",
+        "declarations_done_at",
+        "added_at",
+        "added_by",
+    ],
+)
+register(
+    ConflictDeclaration,
+    keep=[
+        "id",
+        "member",
+        "proposal",
+        "conflicted",
+        "category",
+        "automatic",
+        "declared_at",
+        "decision",
+        "decided_by",
+        "decided_at",
+    ],
 )

@@ -257,3 +257,46 @@ DOORS = dataclasses.replace(
         ),
     ],
 )
+
+
+# Panels, conflicts and assignment (helper "panels") ----------------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from funding.selectors import seat_waiting_for_member  # noqa: E402
+
+DOORS = replace(
+    DOORS,
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(
+            _("Funding panels"), "funding_panel:seats", order=55, visible=_may_sit_on_panels
+        ),
+    ],
+    urls=[
+        *DOORS.urls,
+        UrlInclude("staff/funding/panels/", "funding.urls_panels"),
+        UrlInclude("portal/funding/panel/", "funding.urls_panel_portal"),
+    ],
+    things_to_do=[
+        *DOORS.things_to_do,
+        ThingToDo(
+            key="funding_panel_seat",
+            count=seat_waiting_for_member,
+            text=lambda waiting: _(
+                "A funding panel: accept its confidentiality terms and declare any conflicts"
+            ),
+            url_name="funding_panel:seats",
+            order=60,
+        ),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Panels, conflicts and assigning reviewers"),
+            "funding_panels:list",
+            ("funding.manage_panel",),
+            FUNDING,
+            30,
+        ),
+    ],
+)

@@ -162,6 +162,7 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
 from tests.funding import (  # noqa: E402
     matrix_files,
     matrix_meetings,
+    matrix_panels,
     matrix_results,
     matrix_reviews,
 )
@@ -170,6 +171,7 @@ MATRIX = Matrix(
     entries={
         **ENTRIES,
         **matrix_files.ENTRIES,
+        **matrix_panels.ENTRIES,
         **matrix_reviews.ENTRIES,
         **matrix_meetings.ENTRIES,
         **matrix_results.ENTRIES,

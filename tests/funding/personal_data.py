@@ -61,6 +61,7 @@ def fill(user: User, word: str) -> None:
     _fill_review(user, word)
     _fill_meeting_availability(user)
     _fill_decision(user, word, fields)
+    _fill_panel_seat(user, word)
 
 
 def _fill_review(user: User, word: str) -> None:
@@ -127,3 +128,21 @@ def _fill_decision(user: User, word: str, fields: dict) -> None:
         feedback=f"{word} feedback",
     )
     decide_call(call, by=staff)
+
+
+# Panels (helper "panels"): a seat on a panel, with a conflict declared in the person's words.
+def _fill_panel_seat(user: User, word: str) -> None:
+    from funding.enums import ConflictCategory, PanelRole
+    from funding.services import Answer, accept_confidentiality, add_member, declare_conflicts
+    from tests.factories.funding import PanelFactory, ProposalFactory
+
+    staff = make_funding_staff()
+    grant_role(user.person, Role.LEE, by=staff)
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    member = add_member(panel, user.person, by=staff, role=PanelRole.LEE)
+    accept_confidentiality(member, by=user)
+    answer = Answer(
+        conflicted=True, category=ConflictCategory.SUPPORTS_ME, description=f"{word} conflict"
+    )
+    declare_conflicts(member, {proposal.pk: answer}, by=user)

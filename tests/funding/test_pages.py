@@ -44,6 +44,7 @@ def test_a_researcher_sees_open_calls_only(client):
 
 def test_the_portal_shows_funding_calls_to_researchers_only(client):
     client.force_login(make_researcher())
+    # The link itself (an LEE sees "Funding panels", under /portal/funding/panel/).
     assert 'href="/portal/funding/"' in client.get("/portal/").content.decode()
 
     client.force_login(make_user(roles=[Role.LEE]))
