@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, require
+from funding.models import Panel
 from funding.selectors import call_proposals, may_see_staff_calls, staff_calls_for_user
 
 PER_PAGE = 50
@@ -35,6 +36,7 @@ def call_detail(request: HttpRequest, call_id: int) -> HttpResponse:
         {
             "call": call,
             "criteria": list(call.criteria.all()),
+            "panel": Panel.objects.filter(call=call).first(),
             "page": page,
             "may_check_eligibility": request.user.has_perm("funding.check_eligibility"),
         },

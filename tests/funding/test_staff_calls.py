@@ -139,3 +139,25 @@ def test_the_call_s_proposal_list_query_count_does_not_grow(client, staff):
     assert_queries_do_not_grow(
         client, reverse("funding_calls:call", args=[call.pk]), add_row, rows=(1, 30)
     )
+
+
+def test_the_call_page_links_to_its_panel_reviews_results_and_meetings(client):
+    from tests.factories.funding import PanelFactory
+
+    staff = make_funding_staff()
+    client.force_login(staff)
+    panel = PanelFactory()
+    bare = CallFactory()
+
+    with_panel = client.get(reverse("funding_calls:call", args=[panel.call_id])).content.decode()
+    without = client.get(reverse("funding_calls:call", args=[bare.pk])).content.decode()
+
+    for url in (
+        reverse("funding_panels:panel", args=[panel.pk]),
+        reverse("funding_panels:assignments", args=[panel.pk]),
+        reverse("funding_review_staff:call", args=[panel.call_id]),
+        reverse("funding_results:call", args=[panel.call_id]),
+    ):
+        assert f'href="{url}"' in with_panel
+    assert f'href="{reverse("funding_panels:create", args=[bare.pk])}"' in without
+    assert reverse("funding_results:call", args=[bare.pk]) not in without
