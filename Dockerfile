@@ -59,6 +59,10 @@ RUN pip install -c requirements.lock -e . \
 # takes this folder's owner, so the app can write there and nowhere else.
 RUN mkdir -p /data/receipts && chown 10001:10001 /data/receipts && chmod 700 /data/receipts
 ENV COPROD_RECEIPTS_ROOT=/data/receipts
+# Files researchers attach to proposals (COPROD_PROPOSAL_FILES_ROOT): the same, on their own volume.
+RUN mkdir -p /data/proposal-files && chown 10001:10001 /data/proposal-files \
+    && chmod 700 /data/proposal-files
+ENV COPROD_PROPOSAL_FILES_ROOT=/data/proposal-files
 
 # The code and collected static files stay owned by root: the app cannot change what it runs.
 USER 10001:10001
