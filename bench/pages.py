@@ -31,6 +31,7 @@ ACCOUNTS = {
     "lee": Account("lee@example.org"),
     "staff": Account("staff@example.org", totp_secret=DEMO_TOTP_SECRET),
     "practitioner": Account("practitioner@example.org"),
+    "researcher": Account("researcher@example.org"),
 }
 
 PAGES = [
@@ -61,4 +62,13 @@ PAGES = [
     Page("/portal/opportunities/applications/", "lee"),
     # The demo practitioner's referrals.
     Page("/portal/opportunities/referrals/", "practitioner"),
+    # Funding: open calls for the researcher; the demo LEE's reviews (about 1,000 at --scale 100),
+    # panel seats and meeting polls; staff's calls, panels and results.
+    Page("/portal/funding/", "researcher"),
+    Page("/portal/funding/reviews/", "lee"),
+    Page("/portal/funding/panel/", "lee"),
+    Page("/portal/funding/meetings/", "lee"),
+    Page("/staff/funding/calls/", "staff"),
+    Page("/staff/funding/panels/", "staff"),
+    Page("/staff/funding/results/", "staff"),
 ]

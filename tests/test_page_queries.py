@@ -52,6 +52,16 @@ EXPECTED = {
     "/portal/opportunities/applications/": 2,
     # A page of the practitioner's referrals with the opportunities and people (1).
     "/portal/opportunities/referrals/": 2,
+    # Funding: a page of open calls (1); a page of the LEE's reviews with progress counted (1);
+    # their seats (1); their meeting polls (1); a page of calls with proposals counted (1); of
+    # panels (1); of calls with results (1).
+    "/portal/funding/": 2,
+    "/portal/funding/reviews/": 2,
+    "/portal/funding/panel/": 2,
+    "/portal/funding/meetings/": 2,
+    "/staff/funding/calls/": 4,
+    "/staff/funding/panels/": 4,
+    "/staff/funding/results/": 4,
 }
 
 
