@@ -383,7 +383,9 @@ def _review_call(staff, people: dict[str, Person]) -> None:
 
 PROPOSALS_PER_UNIT = 53
 PROPOSALS_PER_CALL = 50
-# Members of each scale panel, by seat (the demo LEE joins every one as a fourth LEE).
+# Members of each scale panel, by seat. The demo LEE joins one scale panel in DEMO_LEE_EVERY as a
+# fourth LEE (about 10 panels and 110 reviews at --scale 100: busy, but possible).
+DEMO_LEE_EVERY = 10
 SCALE_SEATS = {PanelRole.LEE: 3, PanelRole.RESEARCHER: 2, PanelRole.POLICYMAKER: 3}
 BATCH = 2000
 
@@ -511,7 +513,9 @@ def _scale_call(number, title, count, staff, lee, researchers, lees, policymaker
             if person.pk != lee.person_id and person not in [s.person for s in seats]:
                 seats.append(PanelMember(panel=panel, person=person, role=role))
     seats[-1].is_chair = True
-    seats.append(PanelMember(panel=panel, person=lee.person, role=PanelRole.LEE))
+    with_demo_lee = number % DEMO_LEE_EVERY == 0
+    if with_demo_lee:
+        seats.append(PanelMember(panel=panel, person=lee.person, role=PanelRole.LEE))
     for member in seats:
         member.confidentiality_accepted_at = now - timedelta(days=16)
         member.declarations_done_at = now - timedelta(days=16)
@@ -526,11 +530,11 @@ def _scale_call(number, title, count, staff, lee, researchers, lees, policymaker
     )
     _grant(members, proposals)
     by_role = {role: [member for member in members if member.role == role] for role in SCALE_SEATS}
-    demo_lee = members[-1]
+    demo_lee = members[-1] if with_demo_lee else None
     reviews = []
     for index, proposal in enumerate(proposals):
         trio = [
-            demo_lee if index % 5 == 0 else by_role[PanelRole.LEE][index % 3],
+            demo_lee if demo_lee and index % 5 == 0 else by_role[PanelRole.LEE][index % 3],
             by_role[PanelRole.RESEARCHER][index % len(by_role[PanelRole.RESEARCHER])],
             by_role[PanelRole.POLICYMAKER][index % len(by_role[PanelRole.POLICYMAKER])],
         ]
@@ -573,7 +577,7 @@ def _scale_call(number, title, count, staff, lee, researchers, lees, policymaker
     SlotAnswer.objects.bulk_create(
         SlotAnswer(slot=slot, member=member, answer=Availability.YES)
         for slot in slots[:1]
-        for member in members[:-1]
+        for member in [member for member in members if member.person_id != lee.person_id]
     )
     return len(proposals), len(scores)
 

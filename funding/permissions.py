@@ -13,7 +13,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import BigIntegerField, Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, CharField, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
 from guardian.models import UserObjectPermission
@@ -118,6 +118,21 @@ def may_open_proposal(user: User, proposal: Proposal) -> bool:
     if is_staff_with(user, "funding.view_proposal"):
         return True
     return user.has_perm(REVIEW_PROPOSAL, proposal)
+
+
+def granted(user: User, proposal: str = "pk") -> Exists:
+    """True for rows whose proposal (`proposal`: the outer query's field holding its id) `user`
+    was granted as a panel member. A correlated lookup through guardian's unique index on
+    (user, permission, object_pk), so a member with thousands of grants costs one index probe
+    per row shown, not a scan of their grants."""
+    return Exists(
+        UserObjectPermission.objects.filter(
+            user_id=user.pk,
+            permission__codename="review_proposal",
+            permission__content_type__app_label="funding",
+            object_pk=Cast(OuterRef(proposal), CharField()),
+        )
+    )
 
 
 def openable_proposals_for_user(user: User) -> QuerySet[Proposal]:

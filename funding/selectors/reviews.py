@@ -22,7 +22,7 @@ from coprod.models import User
 from coprod.permissions import is_staff_with
 from funding.enums import PanelRole, ProposalStatus, ReviewStatus, ScoredBy
 from funding.models import Call, Criterion, Proposal, Review, Score
-from funding.permissions import may_manage_reviews, openable_proposals_for_user
+from funding.permissions import granted, may_manage_reviews, openable_proposals_for_user
 
 # Staff see the reviews that need them first: stepped back (to reassign), then by progress.
 STAFF_ORDER = {
@@ -67,7 +67,7 @@ def reviews_for_user(user: User) -> QuerySet[Review]:
     return (
         Review.objects.filter(member__person_id=person_id)
         .exclude(status=ReviewStatus.STEPPED_BACK)
-        .filter(proposal__in=openable_proposals_for_user(user))
+        .filter(granted(user, "proposal_id"))
         .select_related("member", "proposal__call__panel", "assisted_by__person")
     )
 
