@@ -82,3 +82,43 @@ def test_funding_staff_do_not_see_someone_elses_draft():
 
     assert list(proposals_for_user(staff)) == [sent]
     assert list(proposals_for_user(draft.applicant.user)) == [draft]
+
+
+def test_erasing_a_reviewer_keeps_their_scores_for_the_results_without_their_name_or_words():
+    from funding.enums import ConflictCategory, ConflictDecision, PanelRole
+    from funding.models import ConflictDeclaration, PanelMember, Review, Score, SlotAnswer
+    from funding.selectors.results import results_of
+    from tests.factories.funding import PanelFactory, open_poll, scored_review, seat
+
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    other = ProposalFactory(call=panel.call)
+    member = seat(panel, PanelRole.LEE)
+    kept = seat(panel, PanelRole.RESEARCHER)
+    review = scored_review(member, proposal, 4, comment="As a survivor I felt", feedback="Mine")
+    Score.objects.filter(review=review).update(comment="My own story")
+    ConflictDeclaration.objects.filter(member=member, proposal=other).update(
+        conflicted=True,
+        category=ConflictCategory.SUPPORTS_ME,
+        description="They are my support worker",
+        decision=ConflictDecision.EXCLUDED,
+    )
+    scored_review(kept, proposal, 2)
+    poll = open_poll(panel)
+    SlotAnswer.objects.create(slot=poll.slots.first(), member=member, answer="yes")
+    before = {row.pk: row for row in results_of(panel.call)}[proposal.pk]
+
+    doors.personal_data()["funding"].erase(member.person, by=make_funding_staff())
+
+    seat_after = PanelMember.objects.get(pk=member.pk)
+    review.refresh_from_db()
+    assert seat_after.person_id is None
+    assert seat_after.role == PanelRole.LEE
+    assert (review.comment, review.feedback) == ("", "")
+    assert set(Score.objects.filter(review=review).values_list("comment", flat=True)) == {""}
+    assert Score.objects.filter(review=review).exclude(value=None).count() > 0
+    assert not ConflictDeclaration.objects.filter(member=member).exclude(description="").exists()
+    assert not SlotAnswer.objects.filter(member=member).exists()
+    assert Review.objects.filter(member=kept).exists()
+    after = {row.pk: row for row in results_of(panel.call)}[proposal.pk]
+    assert (after.mean, after.lee_reviews) == (before.mean, before.lee_reviews) != (None, 0)
