@@ -5,9 +5,10 @@ closed call's proposals in the admin; the LEE and the policymaker (the chair) ac
 terms and declare — the LEE a conflict ("they support me now"), which the chair keeps them out
 of; staff start scoring and assign reviewers automatically; the LEE and the chair score on the
 review page (a draft first, then sent); members say when they can meet and staff close the poll
-(an invitation with a calendar file for each member); the scoring window closes at its deadline;
-the results show each seat's figures; staff record the decisions (the one the LEE flag marks
-needs "how the LEE view was weighed") and decide the call; applicants and members are told.
+(an invitation with a calendar file for each member); staff close scoring ("Close scoring now",
+before the deadline); the results show each seat's figures; staff record the decisions (the one
+the LEE flag marks needs "how the LEE view was weighed") and decide the call; applicants and
+members are told.
 The other demo members have no login: they are made ready, review and answer the poll through
 the set-up helpers and the services (an assisted review, as staff enter one for a member).
 Then every funding periodic task, run twice at two moments, reminds exactly once.
@@ -17,7 +18,6 @@ text, the messages queued and to whom)."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from io import StringIO
@@ -118,21 +118,11 @@ def staff_signed_in() -> Client:
 
 
 def kinds_since(before: set[int], kind: str) -> list[Notification]:
-    return list(
-        Notification.objects.filter(kind=kind).exclude(pk__in=before).order_by("person_id")
-    )
+    return list(Notification.objects.filter(kind=kind).exclude(pk__in=before).order_by("person_id"))
 
 
 def outbox() -> set[int]:
     return set(Notification.objects.values_list("pk", flat=True))
-
-
-def sign_in_again(cast: Cast) -> None:
-    """After days away, sessions have timed out: everyone signs in again."""
-    cast.staff = staff_signed_in()
-    cast.researcher = signed_in(RESEARCHER_EMAIL)
-    cast.lee = signed_in(LEE_EMAIL)
-    cast.chair = signed_in(POLICYMAKER_EMAIL)
 
 
 @pytest.fixture
@@ -157,12 +147,14 @@ def cast(time_machine, settings) -> Cast:
 
 
 def researcher_sends(cast: Cast) -> Proposal:
-    """"Funding calls": the open call, "Continue your proposal", everything filled in, a PDF,
+    """ "Funding calls": the open call, "Continue your proposal", everything filled in, a PDF,
     "Send my proposal"."""
     call = Call.objects.get(title=OPEN_CALL)
     calls = page(cast.researcher.get(PROPOSAL_PAGE))
     assert OPEN_CALL in calls
-    assert f"/portal/funding/{call.pk}/propose/" in page(cast.researcher.get(f"/portal/funding/{call.pk}/"))
+    assert f"/portal/funding/{call.pk}/propose/" in page(
+        cast.researcher.get(f"/portal/funding/{call.pk}/")
+    )
     form = page(cast.researcher.get(f"/portal/funding/{call.pk}/propose/"))
     assert "Survivors as co-researchers in job schemes" in form  # the demo draft
 
@@ -217,12 +209,14 @@ def staff_check_eligibility(cast: Cast) -> Call:
         INELIGIBLE: Eligibility.INELIGIBLE,
     }
     told = kinds_since(before, "funding_eligibility")
-    assert sorted(n.person_id for n in told) == sorted(call.proposals.values_list("applicant_id", flat=True))
+    assert sorted(n.person_id for n in told) == sorted(
+        call.proposals.values_list("applicant_id", flat=True)
+    )
     return call
 
 
 def members_accept_and_declare(cast: Cast, call: Call) -> Panel:
-    """"Funding panels" → the panel: "I accept these terms", then the declaration: the LEE has a
+    """ "Funding panels" → the panel: "I accept these terms", then the declaration: the LEE has a
     conflict with one proposal ("They support me now"), the chair none. The chair keeps the LEE
     out of it on "Conflicts to decide". The members without a login are made ready directly."""
     panel = Panel.objects.get(call=call)
@@ -254,13 +248,17 @@ def members_accept_and_declare(cast: Cast, call: Call) -> Panel:
         assert member.confidentiality_accepted_at == NOW
         assert member.declarations_done_at == NOW
 
-    declaration = ConflictDeclaration.objects.get(member__person=cast.lee_user.person, conflicted=True)
+    declaration = ConflictDeclaration.objects.get(
+        member__person=cast.lee_user.person, conflicted=True
+    )
     assert (declaration.proposal.title, declaration.category, declaration.decision) == (
         CONFLICTED,
         ConflictCategory.SUPPORTS_ME,
         ConflictDecision.PENDING,
     )
-    assert not ConflictDeclaration.objects.filter(member__person=cast.chair_user.person, conflicted=True).exists()
+    assert not ConflictDeclaration.objects.filter(
+        member__person=cast.chair_user.person, conflicted=True
+    ).exists()
 
     chair_seat = PanelMember.objects.get(panel=panel, person=cast.chair_user.person)
     to_decide = page(cast.chair.get(f"/portal/funding/panel/{chair_seat.pk}/conflicts/"))
@@ -290,7 +288,11 @@ def staff_start_and_assign(cast: Cast, panel: Panel) -> dict[int, list[Review]]:
     before = outbox()
     panel_page = page(cast.staff.get(f"/staff/funding/panels/{panel.pk}/"))
     assert "Start scoring" in panel_page
-    started = page(cast.staff.post(f"/staff/funding/panels/{panel.pk}/start/", {"override_reason": ""}, follow=True))
+    started = page(
+        cast.staff.post(
+            f"/staff/funding/panels/{panel.pk}/start/", {"override_reason": ""}, follow=True
+        )
+    )
     assert "Scoring has started. The members are told." in started
     panel.refresh_from_db()
     panel.call.refresh_from_db()
@@ -302,7 +304,9 @@ def staff_start_and_assign(cast: Cast, panel: Panel) -> dict[int, list[Review]]:
     assert scoring_is_open(panel)
     assert len(kinds_since(before, "funding_panel_scoring")) == 6
 
-    assert "Assign automatically" in page(cast.staff.get(f"/staff/funding/panels/{panel.pk}/assignments/"))
+    assert "Assign automatically" in page(
+        cast.staff.get(f"/staff/funding/panels/{panel.pk}/assignments/")
+    )
     page(cast.staff.post(f"/staff/funding/panels/{panel.pk}/assignments/auto/"))
 
     by_proposal: dict[int, list[Review]] = {}
@@ -315,9 +319,14 @@ def staff_start_and_assign(cast: Cast, panel: Panel) -> dict[int, list[Review]]:
         assert any(r.member.role == PanelRole.LEE for r in reviews)
         # Nobody reviews what they are kept out of.
         for review in reviews:
-            assert not (review.proposal.title == CONFLICTED and review.member.person_id == cast.lee_user.person_id)
+            assert not (
+                review.proposal.title == CONFLICTED
+                and review.member.person_id == cast.lee_user.person_id
+            )
     assert Review.objects.filter(member__person=cast.lee_user.person, member__panel=panel).exists()
-    assert Review.objects.filter(member__person=cast.chair_user.person, member__panel=panel).exists()
+    assert Review.objects.filter(
+        member__person=cast.chair_user.person, member__panel=panel
+    ).exists()
     return by_proposal
 
 
@@ -336,20 +345,26 @@ def score_values(review: Review, flagged: int) -> dict[int, int]:
 
 
 def members_score(cast: Cast, panel: Panel, flagged: int) -> None:
-    """"Your reviews": each review's page, the scores (and feedback for the applicant), "Save and
+    """ "Your reviews": each review's page, the scores (and feedback for the applicant), "Save and
     come back later" for the first, then "Send my review". Staff enter the others' reviews as
     assisted reviews (after talking them through with the member)."""
     for client, user in ((cast.lee, cast.lee_user), (cast.chair, cast.chair_user)):
-        reviews = list(Review.objects.filter(member__panel=panel, member__person=user.person).order_by("pk"))
+        reviews = list(
+            Review.objects.filter(member__panel=panel, member__person=user.person).order_by("pk")
+        )
         listed = page(client.get("/portal/funding/reviews/"))
         for number, review in enumerate(reviews):
             url = f"/portal/funding/reviews/{review.pk}/"
             assert url in listed
             assert review.proposal.title in page(client.get(url))
-            fields = {f"score_{pk}": str(value) for pk, value in score_values(review, flagged).items()}
+            fields = {
+                f"score_{pk}": str(value) for pk, value in score_values(review, flagged).items()
+            }
             fields["feedback"] = "Survivors lead this: keep it that way."
             if number == 0:
-                saved = page(client.post(url, {**fields, "save": "Save and come back later"}, follow=True))
+                saved = page(
+                    client.post(url, {**fields, "save": "Save and come back later"}, follow=True)
+                )
                 assert "Your review is saved." in saved
                 review.refresh_from_db()
                 assert review.status == ReviewStatus.DRAFT
@@ -357,7 +372,9 @@ def members_score(cast: Cast, panel: Panel, flagged: int) -> None:
             assert "Thank you. Your review is sent." in sent
             review.refresh_from_db()
             assert (review.status, review.submitted_at) == (ReviewStatus.SUBMITTED, NOW)
-            assert {s.criterion_id: s.value for s in review.scores.all()} == score_values(review, flagged)
+            assert {s.criterion_id: s.value for s in review.scores.all()} == score_values(
+                review, flagged
+            )
 
     others = Review.objects.filter(member__panel=panel).exclude(status=ReviewStatus.SUBMITTED)
     for review in others.select_related("member", "proposal__call"):
@@ -368,14 +385,16 @@ def members_score(cast: Cast, panel: Panel, flagged: int) -> None:
 
 
 def members_mark_availability(cast: Cast, panel: Panel) -> MeetingPoll:
-    """"Panel meetings": the poll, yes / if need be / no for each time, "Save my answers"."""
+    """ "Panel meetings": the poll, yes / if need be / no for each time, "Save my answers"."""
     poll = MeetingPoll.objects.get(panel=panel)
     first, second, third = poll.slots.order_by("starts_at")
     for client, answers in (
         (cast.chair, {first: "yes", second: "no", third: "no"}),
         (cast.lee, {first: "yes", second: "if_need_be", third: "no"}),
     ):
-        assert f"/portal/funding/meetings/{poll.pk}/" in page(client.get("/portal/funding/meetings/"))
+        assert f"/portal/funding/meetings/{poll.pk}/" in page(
+            client.get("/portal/funding/meetings/")
+        )
         saved = page(
             client.post(
                 f"/portal/funding/meetings/{poll.pk}/",
@@ -386,12 +405,17 @@ def members_mark_availability(cast: Cast, panel: Panel) -> MeetingPoll:
         assert "Thank you. Your answers are saved." in saved
     # Two members without a login answer by telephone; staff enter it.
     for member in panel.members.filter(person__chosen_name__in=["Sol", "Dr Moreau"]):
-        answer_poll(poll, member, by=cast.staff_user, answers={first.pk: "yes", second.pk: "no", third.pk: "no"})
+        answer_poll(
+            poll,
+            member,
+            by=cast.staff_user,
+            answers={first.pk: "yes", second.pk: "no", third.pk: "no"},
+        )
     return poll
 
 
 def staff_close_poll(cast: Cast, poll: MeetingPoll) -> None:
-    """"Panel meetings: polls and attendance" → the poll → "Close the poll now": the time the
+    """ "Panel meetings: polls and attendance" → the poll → "Close the poll now": the time the
     chair, an LEE and a quorum can come is chosen, and each member gets an invitation with a
     calendar file."""
     before = outbox()
@@ -405,36 +429,50 @@ def staff_close_poll(cast: Cast, poll: MeetingPoll) -> None:
         poll.slots.order_by("starts_at").first(),
     )
     invitations = kinds_since(before, "funding_meeting_invitation")
-    assert sorted(n.person_id for n in invitations) == sorted(poll.panel.members.values_list("person_id", flat=True))
+    assert sorted(n.person_id for n in invitations) == sorted(
+        poll.panel.members.values_list("person_id", flat=True)
+    )
     files = invitations[0].content["full"]["attachments"]
-    assert [(f["filename"], f["text"].startswith("BEGIN:VCALENDAR")) for f in files] == [("meeting.ics", True)]
+    assert [(f["filename"], f["text"].startswith("BEGIN:VCALENDAR")) for f in files] == [
+        ("meeting.ics", True)
+    ]
 
 
-def scoring_closes(cast: Cast, panel: Panel, time_machine) -> None:
-    """Nothing closes scoring early: the window closes at the panel's deadline. After it, the
-    review pages are locked."""
-    time_machine.move_to(panel.scoring_deadline + timedelta(hours=1), tick=False)
-    sign_in_again(cast)
+def staff_close_scoring(cast: Cast, panel: Panel) -> None:
+    """Every review is in: on the panel's page, "Close scoring now" (before the deadline). From
+    then on the review pages are locked."""
+    panel_page = page(cast.staff.get(f"/staff/funding/panels/{panel.pk}/"))
+    assert "Close scoring now" in panel_page
+    closed = page(cast.staff.post(f"/staff/funding/scoring/{panel.pk}/close/", follow=True))
+
+    assert "Scoring is closed. Members can no longer change their reviews." in closed
     panel.refresh_from_db()
-    assert scoring_window_closed(panel) and not scoring_is_open(panel)
+    assert panel.scoring_closed_at == NOW
+    assert scoring_window_closed(panel)
+    assert not scoring_is_open(panel)
     review = Review.objects.filter(member__panel=panel, member__person=cast.lee_user.person).first()
     assert cast.lee.post(f"/portal/funding/reviews/{review.pk}/", {"send": "x"}).status_code == 403
 
 
 def staff_see_results(cast: Cast, call: Call, flagged: Proposal) -> None:
-    """"Results and decisions" → the call: each proposal's mean, and by seat; the flag."""
+    """ "Results and decisions" → the call: each proposal's mean, and by seat; the flag."""
     assert f"/staff/funding/results/{call.pk}/" in page(cast.staff.get("/staff/funding/results/"))
     results = page(cast.staff.get(f"/staff/funding/results/{call.pk}/"))
-    for title in ("Peer support after leaving safe houses", "Advice on work rights in many languages", CONFLICTED):
+    for title in (
+        "Peer support after leaving safe houses",
+        "Advice on work rights in many languages",
+        CONFLICTED,
+    ):
         assert title in results
     assert INELIGIBLE not in results
     assert results.count("Mean by seat") == 3
     assert results.count("LEE scores differ from the others") == 1
-    flagged_block = results[results.index(flagged.title):]
+    flagged_block = results[results.index(flagged.title) :]
     assert "LEE: 100.0" in flagged_block.split("</section>")[0]
     # The chair sees the same figures on their own page.
     chair = page(cast.chair.get(f"/portal/funding/results/{call.pk}/"))
-    assert flagged.title in chair and "Mean by seat" in chair
+    assert flagged.title in chair
+    assert "Mean by seat" in chair
 
 
 def staff_decide(cast: Cast, call: Call, flagged: Proposal) -> None:
@@ -492,7 +530,8 @@ def staff_decide(cast: Cast, call: Call, flagged: Proposal) -> None:
         Proposal.objects.filter(pk__in=outcomes).values_list("applicant_id", flat=True)
     )
     researchers_own = [n for n in told if n.person_id == cast.researcher_user.person_id]
-    assert researchers_own and "Well argued" in researchers_own[0].content["full"]["body"]
+    assert researchers_own
+    assert "Well argued" in researchers_own[0].content["full"]["body"]
     members_told = kinds_since(before, "funding_panel_outcomes")
     assert sorted(n.person_id for n in members_told) == sorted(
         call.panel.members.values_list("person_id", flat=True)
@@ -504,7 +543,11 @@ def run_every_funding_task(capture) -> None:
     """What Celery beat runs (funding/contributions.py), each task as the worker runs it, twice."""
     for _ in range(2):
         with capture(execute=True):
-            for task in (tasks.remind_scoring_due, tasks.close_due_meeting_polls, tasks.remind_meetings):
+            for task in (
+                tasks.remind_scoring_due,
+                tasks.close_due_meeting_polls,
+                tasks.remind_meetings,
+            ):
                 task.delay().get()
 
 
@@ -515,7 +558,11 @@ def reminders(kind: str) -> list[tuple[int, str]]:
 def assert_each_reminder_sent_once() -> None:
     for reminder in FundingReminder.objects.all():
         assert reminder.notification is not None
-    keys = list(Notification.objects.filter(kind__startswith="funding").values_list("idempotency_key", flat=True))
+    keys = list(
+        Notification.objects.filter(kind__startswith="funding").values_list(
+            "idempotency_key", flat=True
+        )
+    )
     assert len(keys) == len(set(keys))
 
 
@@ -534,23 +581,26 @@ def test_funding_step_by_step_as_the_readme_walks_it(
     members_score(cast, panel, flagged.pk)
     poll = members_mark_availability(cast, panel)
     staff_close_poll(cast, poll)
-
-    # Two days before the deadline: the demo LEE still has reviews to send on the call in
-    # review; the sweeps remind them once.
-    time_machine.move_to(panel.scoring_deadline - timedelta(days=2), tick=False)
-    run_every_funding_task(django_capture_on_commit_callbacks)
-    lee_seat_in_review = PanelMember.objects.get(panel__call__title=REVIEW_CALL, person=cast.lee_user.person)
-    deadline_day = (NOW + timedelta(days=14)).date().isoformat()
-    assert reminders(FundingReminderKind.SCORING_DUE) == [(lee_seat_in_review.pk, f"3-days:{deadline_day}")]
-    assert reminders(FundingReminderKind.MEETING) == []
-
-    scoring_closes(cast, panel, time_machine)
+    staff_close_scoring(cast, panel)
     staff_see_results(cast, call, flagged)
     staff_decide(cast, call, flagged)
 
-    # A week before the meeting: every member with a login or not is reminded, once.
+    # Two days before the panels' deadline: the demo LEE still has reviews to send on the call
+    # in review; the sweeps remind them once. No meeting is within a week yet.
+    time_machine.move_to(panel.scoring_deadline - timedelta(days=2), tick=False)
     run_every_funding_task(django_capture_on_commit_callbacks)
-    assert reminders(FundingReminderKind.SCORING_DUE) == [(lee_seat_in_review.pk, f"3-days:{deadline_day}")]
+    lee_seat_in_review = PanelMember.objects.get(
+        panel__call__title=REVIEW_CALL, person=cast.lee_user.person
+    )
+    scoring_reminder = [(lee_seat_in_review.pk, f"3-days:{(NOW + timedelta(days=14)).date()}")]
+    assert reminders(FundingReminderKind.SCORING_DUE) == scoring_reminder
+    assert reminders(FundingReminderKind.MEETING) == []
+
+    # A week before the meeting: every member, with a login or not, is reminded once; the
+    # scoring reminder is not sent again.
+    time_machine.move_to(poll.chosen_slot.starts_at - timedelta(days=7), tick=False)
+    run_every_funding_task(django_capture_on_commit_callbacks)
+    assert reminders(FundingReminderKind.SCORING_DUE) == scoring_reminder
     assert reminders(FundingReminderKind.MEETING) == sorted(
         (member.pk, f"7-days:{poll.pk}") for member in panel.members.all()
     )
