@@ -274,6 +274,13 @@ def members_accept_and_declare(cast: Cast, call: Call) -> Panel:
     assert "The decision is recorded." in decided
     declaration.refresh_from_db()
     assert declaration.decision == ConflictDecision.EXCLUDED
+    # The LEE may open every eligible proposal but the one they are kept out of.
+    lee_seat = PanelMember.objects.get(panel=panel, person=cast.lee_user.person)
+    seat_page = cast.lee.get(f"/portal/funding/panel/{lee_seat.pk}/")
+    assert {p.title for p in seat_page.context["openable"]} == set(proposals) - {
+        INELIGIBLE,
+        CONFLICTED,
+    }
 
     # Sol, Mira, Dr Moreau and Pat have no login: ready, with nothing to declare.
     for member in panel.members.exclude(person__in=[cast.lee_user.person, cast.chair_user.person]):
