@@ -64,6 +64,7 @@ from funding.models import (
 )
 from funding.permissions import scoring_is_open, scoring_window_closed
 from funding.services import answer_poll, submit_assisted_review
+from recruitment.models import Engagement
 from tests.factories.core import sign_in, totp_code
 from tests.factories.funding import declare_clear
 from tests.funding.files import PDF
@@ -389,6 +390,13 @@ def members_score(cast: Cast, panel: Panel, flagged: int) -> None:
     assert set(Review.objects.filter(member__panel=panel).values_list("status", flat=True)) == {
         ReviewStatus.SUBMITTED
     }
+    # Each sent review is paid work: one engagement per review, for its reviewer.
+    sent = Review.objects.filter(member__panel=panel)
+    assert sorted(
+        Engagement.objects.filter(source_key__startswith="funding.review:").values_list(
+            "source_key", "person_id"
+        )
+    ) == sorted((f"funding.review:{r.pk}", r.member.person_id) for r in sent)
 
 
 def members_mark_availability(cast: Cast, panel: Panel) -> MeetingPoll:
