@@ -300,3 +300,10 @@ DOORS = replace(
         ),
     ],
 )
+
+
+# Closing the scoring window early (helper "walk") -------------------------------------------------
+DOORS = replace(
+    DOORS,
+    urls=[*DOORS.urls, UrlInclude("staff/funding/scoring/", "funding.urls_scoring_window")],
+)

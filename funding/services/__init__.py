@@ -141,3 +141,8 @@ __all__ = [
     "update_panel",
     "withdraw_proposal",
 ]
+
+# Closing the scoring window early (helper "walk") -------------------------------------------------
+from funding.services.scoring_window import close_scoring
+
+__all__ += ["close_scoring"]

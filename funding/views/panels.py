@@ -32,7 +32,12 @@ from funding.forms import (
     StartScoringForm,
 )
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
-from funding.permissions import may_manage_panels, panel_proposals
+from funding.permissions import (
+    may_manage_panels,
+    panel_proposals,
+    scoring_is_open,
+    scoring_window_closed,
+)
 from funding.selectors import (
     kept_out_reviews,
     panel_assignments,
@@ -128,6 +133,8 @@ def _panel_page(
             "start_form": start_form,
             "search_form": search_form,
             "waiting": panel_conflicts(panel).filter(decision="pending").count(),
+            "scoring_open": scoring_is_open(panel),
+            "scoring_closed": scoring_window_closed(panel),
         },
         status=status,
     )

@@ -165,6 +165,7 @@ from tests.funding import (  # noqa: E402
     matrix_panels,
     matrix_results,
     matrix_reviews,
+    matrix_scoring_window,
 )
 
 MATRIX = Matrix(
@@ -175,6 +176,7 @@ MATRIX = Matrix(
         **matrix_reviews.ENTRIES,
         **matrix_meetings.ENTRIES,
         **matrix_results.ENTRIES,
+        **matrix_scoring_window.ENTRIES,
     },
     visitors=VISITORS,
 )
