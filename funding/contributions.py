@@ -186,14 +186,7 @@ DOORS = dataclasses.replace(
 # Panel meetings (funding.services.meetings) ------------------------------------------------------
 # Added to the declaration above, so that each area's block stays its own.
 
-_MEETING_ROLES = frozenset({Role.LEE, Role.RESEARCHER, Role.POLICYMAKER})
-
-
-def _may_sit_on_panels(request: HttpRequest) -> bool:
-    """People whose roles can hold a panel seat. No query (the roles are kept in the session)."""
-    if getattr(request.user, "person", None) is None:
-        return False
-    return bool(_MEETING_ROLES & current_roles(request))
+# (The links show to people who may sit on panels: `_may_sit_on_panels` above.)
 
 
 def _meeting_polls_to_answer() -> Exists:
@@ -220,7 +213,7 @@ DOORS = dataclasses.replace(
     portal_links=[
         *DOORS.portal_links,
         PortalLink(
-            _("Panel meetings"), "funding_meetings:list", order=55, visible=_may_sit_on_panels
+            _("Panel meetings"), "funding_meetings:list", order=57, visible=_may_sit_on_panels
         ),
     ],
     things_to_do=[
@@ -269,7 +262,7 @@ DOORS = replace(
     portal_links=[
         *DOORS.portal_links,
         PortalLink(
-            _("Funding panels"), "funding_panel:seats", order=55, visible=_may_sit_on_panels
+            _("Funding panels"), "funding_panel:seats", order=54, visible=_may_sit_on_panels
         ),
     ],
     urls=[
