@@ -32,8 +32,11 @@ from tests.factories.funding import (
 )
 from tests.funding.files import (
     DOCM,
+    DOCM_ALSO_NAMING_DOCX,
     DOCX,
     DOCX_TYPE,
+    DOCX_WITH_DTD,
+    DOCX_WITH_MACROS,
     PDF,
     PLAIN_ZIP,
     PNG,
@@ -155,8 +158,21 @@ def test_the_kind_comes_from_the_content_not_the_name(client, researcher):
         ("plan.docx", PLAIN_ZIP),  # a zip that is not a Word document
         ("plan.docx", b"PK\x03\x04 broken zip"),
         ("plan.docx", DOCM),  # macro-enabled
+        ("plan.docx", DOCM_ALSO_NAMING_DOCX),
+        ("plan.docx", DOCX_WITH_MACROS),
+        ("plan.docx", DOCX_WITH_DTD),
     ],
-    ids=["png-named-pdf", "exe-named-docx", "exe", "plain-zip", "broken-zip", "docm"],
+    ids=[
+        "png-named-pdf",
+        "exe-named-docx",
+        "exe",
+        "plain-zip",
+        "broken-zip",
+        "docm",
+        "docm-also-naming-docx",
+        "docx-with-macros",
+        "docx-with-a-dtd",
+    ],
 )
 def test_a_file_that_is_not_a_pdf_or_docx_is_refused_and_nothing_is_saved(
     client, researcher, files_root, name, content
