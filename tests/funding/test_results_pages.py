@@ -128,6 +128,24 @@ def test_decision_form_records_the_decision(client):
     )
 
 
+def test_a_proposal_of_another_call_is_not_found_under_this_call(client):
+    example = build_example()
+    other = build_example()
+    Proposal.objects.filter(pk=other.proposals["A"].pk).update(title="Another call's proposal")
+    client.force_login(make_funding_staff())
+    url = reverse(
+        "funding_results:decision",
+        kwargs={"call_id": example.call.pk, "proposal_id": other.proposals["A"].pk},
+    )
+
+    page = client.get(url)
+    posted = client.post(url, {"outcome": "no", "rationale": "Weak method."})
+
+    assert (page.status_code, posted.status_code) == (404, 404)
+    assert "Another call&#x27;s proposal" not in page.content.decode()
+    assert Decision.objects.count() == 0
+
+
 def test_decide_button_decides_the_call_once(client):
     example = build_example()
     staff = make_funding_staff()
