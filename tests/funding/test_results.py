@@ -7,7 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from funding.enums import PanelRole
 from funding.selectors.results import results_of
+from tests.factories.funding import PanelFactory, ProposalFactory, scored_review, seat
 from tests.funding.results_example import build_example
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +93,15 @@ def test_results_rank_by_mean_only_with_an_lee_review_with_a_running_total():
         ("D", True, 3, Decimal("90000")),
         ("C", False, 1, Decimal("20000")),
     ]
+
+
+def test_median_leaves_out_a_sent_review_without_a_score():
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    scored_review(seat(panel, PanelRole.LEE), proposal, 2)  # 40
+    scored_review(seat(panel, PanelRole.RESEARCHER), proposal, 4)  # 80
+    scored_review(seat(panel, PanelRole.POLICYMAKER), proposal, {})  # sent, nothing scored
+
+    row = results_of(panel.call).get(pk=proposal.pk)
+
+    assert (row.mean, row.median, row.spread) == pytest.approx((60, 60, 40))
