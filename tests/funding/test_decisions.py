@@ -5,13 +5,22 @@ from __future__ import annotations
 import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coprod.models import Notification
-from funding.enums import CallStatus, DecisionOutcome, Eligibility, ProposalStatus
+from funding.enums import CallStatus, DecisionOutcome, Eligibility, PanelRole, ProposalStatus
 from funding.models import Decision, Review
 from funding.selectors import funding_personal_data
 from funding.services import decide_call, erase_funding_records, record_decision
-from tests.factories.funding import make_funding_staff, make_researcher
+from tests.factories.funding import (
+    PanelFactory,
+    ProposalFactory,
+    make_funding_staff,
+    make_researcher,
+    scored_review,
+    seat,
+)
 from tests.funding.results_example import build_example
 
 pytestmark = pytest.mark.django_db
@@ -281,3 +290,26 @@ def test_the_decision_sent_to_an_applicant_is_in_their_download():
         "feedback": "Feedback B",
     }
     assert "rationale" not in after
+
+
+def _decided_call_queries(proposals: int) -> tuple[int, int]:
+    """Queries to decide a call of `proposals` proposals, each reviewed by three members."""
+    panel = PanelFactory(call__status=CallStatus.IN_REVIEW)
+    members = [seat(panel, role) for role in PanelRole.values]
+    staff = make_funding_staff()
+    for _ in range(proposals):
+        proposal = ProposalFactory(call=panel.call, eligibility=Eligibility.ELIGIBLE)
+        for member in members:
+            scored_review(member, proposal, 3, feedback="Clear plan.")
+        Decision.objects.create(proposal=proposal, outcome=FUND, rationale="r")
+    with CaptureQueriesContext(connection) as context:
+        decide_call(panel.call, by=staff)
+    return len(context.captured_queries), Notification.objects.count()
+
+
+def test_deciding_a_call_takes_the_same_queries_for_one_proposal_or_many():
+    few, told_few = _decided_call_queries(1)
+    many, told_many = _decided_call_queries(4)
+
+    assert few == many
+    assert (told_few, told_many - told_few) == (1 + 3, 4 + 3)

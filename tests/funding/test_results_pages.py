@@ -212,6 +212,34 @@ def test_staff_results_page_queries_do_not_grow_with_proposals_and_scores(client
     )
 
 
+def test_csv_export_queries_do_not_grow_with_proposals_and_scores(client):
+    panel, _lee, add_proposal = _call_with_scores()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client,
+        reverse("funding_results:csv", kwargs={"call_id": panel.call_id}),
+        add_proposal,
+        rows=(1, 30),
+    )
+
+
+def test_decision_page_queries_do_not_grow_with_proposals_and_scores(client):
+    panel, _lee, add_proposal = _call_with_scores()
+    add_proposal()
+    first = panel.call.proposals.get()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client,
+        reverse(
+            "funding_results:decision", kwargs={"call_id": panel.call_id, "proposal_id": first.pk}
+        ),
+        add_proposal,
+        rows=(1, 30),
+    )
+
+
 def test_chair_results_page_queries_do_not_grow_with_proposals_and_scores(client):
     panel, chair, add_proposal = _call_with_scores()
     client.force_login(chair.person.user)
