@@ -381,6 +381,18 @@ def test_panel_members_download_only_what_they_may_open(client, kind, content):
         assert b"".join(response.streaming_content) == content
 
 
+@pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN, ProposalStatus.DRAFT])
+def test_a_member_s_grant_left_on_a_proposal_no_longer_sent_opens_no_file(client, status):
+    user, attachment = _panel_file("member_assigned")
+    Proposal.objects.filter(pk=attachment.proposal_id).update(status=status)
+    client.force_login(user)
+
+    response = client.get(reverse("funding:attachment", args=[attachment.pk]))
+
+    assert user.has_perm("funding.review_proposal", attachment.proposal)
+    assert response.status_code == 404
+
+
 def test_other_people_and_other_staff_get_not_found(client):
     proposal = with_files(make_researcher(), pdf_upload(), status=ProposalStatus.SUBMITTED)
     url = reverse("funding:attachment", args=[proposal.attachments.get().pk])
