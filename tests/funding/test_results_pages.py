@@ -92,6 +92,28 @@ def test_csv_export_quotes_titles_and_names_a_spreadsheet_would_run(client, titl
     assert (row["proposal"], row["applicant"]) == ("'" + title, "'" + name)
 
 
+def test_staff_do_not_see_the_results_of_their_own_proposal(client):
+    example = build_example()
+    staff = make_funding_staff()
+    Proposal.objects.filter(pk=example.proposals["B"].pk).update(
+        applicant=staff.person, title="Staff member's own proposal"
+    )
+    client.force_login(staff)
+
+    page = client.get(reverse("funding_results:call", kwargs={"call_id": example.call.pk}))
+    export = client.get(reverse("funding_results:csv", kwargs={"call_id": example.call.pk}))
+
+    text = page.content.decode()
+    assert "own proposal" not in text
+    assert ">2. A<" in text
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert [(row["rank"], row["proposal"], row["running_total"]) for row in rows] == [
+        ("2", "A", "80000.00"),
+        ("3", "D", "90000.00"),
+        ("", "C", ""),
+    ]
+
+
 def test_decision_form_shows_errors_and_saves_nothing(client):
     example = build_example()
     client.force_login(make_funding_staff())
