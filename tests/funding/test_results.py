@@ -7,9 +7,17 @@ from decimal import Decimal
 
 import pytest
 
+from coprod.enums import StaffGroup
 from funding.enums import PanelRole
-from funding.selectors.results import results_of
-from tests.factories.funding import PanelFactory, ProposalFactory, scored_review, seat
+from funding.selectors.results import results_calls_for_user, results_of
+from tests.factories.core import make_staff
+from tests.factories.funding import (
+    PanelFactory,
+    ProposalFactory,
+    make_funding_staff,
+    scored_review,
+    seat,
+)
 from tests.funding.results_example import build_example
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +113,16 @@ def test_median_leaves_out_a_sent_review_without_a_score():
     row = results_of(panel.call).get(pk=proposal.pk)
 
     assert (row.mean, row.median, row.spread) == pytest.approx((60, 60, 40))
+
+
+def test_only_funding_staff_get_calls_with_results_from_the_selector():
+    call = build_example().call
+    chair = call.panel.members.get(is_chair=True).person.user
+
+    found = {
+        "funding staff": list(results_calls_for_user(make_funding_staff())),
+        "other staff": list(results_calls_for_user(make_staff(StaffGroup.ENGAGEMENT))),
+        "chair": list(results_calls_for_user(chair)),
+    }
+
+    assert found == {"funding staff": [call], "other staff": [], "chair": []}
