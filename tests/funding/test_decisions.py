@@ -12,6 +12,7 @@ from coprod.models import Notification
 from funding.enums import CallStatus, DecisionOutcome, Eligibility, PanelRole, ProposalStatus
 from funding.models import Decision, Review
 from funding.selectors import funding_personal_data
+from funding.selectors.results import results_of
 from funding.services import decide_call, erase_funding_records, record_decision
 from tests.factories.funding import (
     PanelFactory,
@@ -255,6 +256,21 @@ def test_erasing_the_member_of_staff_who_decided_empties_the_link_and_keeps_the_
 
     decision = Decision.objects.get()
     assert (decision.decided_by, decision.outcome, decision.rationale) == (None, "no", "Weak.")
+
+
+def test_erasing_a_reviewer_keeps_their_scores_in_the_results_without_them():
+    example = build_example()
+    Review.objects.filter(member=example.researcher).update(comment="Notes", feedback="F")
+    before = {row.title: (row.mean, row.researcher_reviews) for row in results_of(example.call)}
+    person = example.researcher.person
+
+    erase_funding_records(person, by=make_funding_staff())
+
+    after = {row.title: (row.mean, row.researcher_reviews) for row in results_of(example.call)}
+    assert after == before
+    reviews = Review.objects.filter(member=example.researcher)
+    assert set(reviews.values_list("member__person", "comment", "feedback")) == {(None, "", "")}
+    assert not Review.objects.filter(member__person=person).exists()
 
 
 def test_a_proposal_withdrawn_after_its_decision_is_not_told_of_it():
