@@ -299,6 +299,17 @@ def test_nobody_else_removes_a_file(client, files_root):
     assert proposal.attachments.count() == 1
 
 
+def test_the_service_refuses_to_remove_someone_else_s_file(files_root):
+    proposal = with_files(make_researcher(), pdf_upload())
+    attachment = proposal.attachments.get()
+
+    with pytest.raises(ValidationError, match="This is not your proposal"):
+        remove_attachment(attachment, by=make_researcher())
+
+    assert proposal.attachments.count() == 1
+    assert len(stored_files(files_root)) == 1
+
+
 def test_withdrawing_keeps_the_files(researcher, files_root):
     proposal = with_files(researcher, pdf_upload(), status=ProposalStatus.SUBMITTED)
 

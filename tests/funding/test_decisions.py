@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -14,6 +15,7 @@ from funding.models import Decision, Review
 from funding.selectors import funding_personal_data
 from funding.selectors.results import results_of
 from funding.services import decide_call, erase_funding_records, record_decision
+from tests.factories.core import make_staff
 from tests.factories.funding import (
     PanelFactory,
     ProposalFactory,
@@ -138,6 +140,24 @@ def test_only_staff_who_decide_record_decisions():
         record_decision(example.proposals["A"], by=make_researcher(), outcome=FUND, rationale="Me.")
 
     assert Decision.objects.count() == 0
+
+
+def test_only_staff_who_decide_decide_the_call():
+    example = build_example()
+    decide_all(example, make_funding_staff())
+    # Staff who may move calls on, but not decide on proposals.
+    mover = make_staff()
+    mover.user_permissions.add(
+        Permission.objects.get(content_type__app_label="funding", codename="change_call")
+    )
+
+    with pytest.raises(ValidationError, match="You do not have permission"):
+        decide_call(example.call, by=mover)
+
+    example.call.refresh_from_db()
+    assert example.call.status == CallStatus.IN_REVIEW
+    assert Notification.objects.count() == 0
+    assert not Decision.objects.filter(feedback_sent_at__isnull=False).exists()
 
 
 def test_call_is_not_decided_while_a_ranked_or_eligible_proposal_is_undecided():
