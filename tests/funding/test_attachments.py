@@ -342,6 +342,8 @@ def test_the_applicant_downloads_their_file(client, researcher):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="our plan.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    # A file opened in the browser anyway (a PDF viewer's "open") runs nothing of ours.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "no-store" in response["Cache-Control"]
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 0
 
