@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from auditlog.models import LogEntry
 from django.contrib.auth.models import Permission
@@ -158,6 +160,22 @@ def test_only_staff_who_decide_decide_the_call():
     assert example.call.status == CallStatus.IN_REVIEW
     assert Notification.objects.count() == 0
     assert not Decision.objects.filter(feedback_sent_at__isnull=False).exists()
+
+
+def test_call_is_not_decided_while_a_flag_raised_since_its_decision_is_unweighed():
+    example = build_example()
+    staff = make_funding_staff()
+    decide_all(example, staff)
+    # A's LEE mean (70) against the rest (60) is now over the threshold; its decision said nothing.
+    example.call.panel.lee_flag_threshold = Decimal("9.5")
+    example.call.panel.save()
+
+    with pytest.raises(ValidationError, match="weighed in the decision on A"):
+        decide_call(example.call, by=staff)
+
+    example.call.refresh_from_db()
+    assert example.call.status == CallStatus.IN_REVIEW
+    assert Notification.objects.count() == 0
 
 
 def test_call_is_not_decided_while_a_ranked_or_eligible_proposal_is_undecided():

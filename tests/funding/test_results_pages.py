@@ -172,8 +172,13 @@ def test_decide_button_decides_the_call_once(client):
     example = build_example()
     staff = make_funding_staff()
     for name in "ABD":
+        # B is flagged for the LEE difference: its decision says how the LEE view was weighed.
         Decision.objects.create(
-            proposal=example.proposals[name], outcome="no", rationale="r", decided_by=staff
+            proposal=example.proposals[name],
+            outcome="no",
+            rationale="r",
+            lee_view="Weighed." if name == "B" else "",
+            decided_by=staff,
         )
     client.force_login(staff)
     url = reverse("funding_results:decide", kwargs={"call_id": example.call.pk})
@@ -316,7 +321,12 @@ def test_once_the_call_is_decided_decisions_are_no_longer_offered(client):
     example = build_example()
     staff = make_funding_staff()
     for name in "ABD":
-        Decision.objects.create(proposal=example.proposals[name], outcome="no", rationale="r")
+        Decision.objects.create(
+            proposal=example.proposals[name],
+            outcome="no",
+            rationale="r",
+            lee_view="Weighed." if name == "B" else "",
+        )
     client.force_login(staff)
     client.post(reverse("funding_results:decide", kwargs={"call_id": example.call.pk}))
 
