@@ -9,6 +9,7 @@ import pytest
 
 from coprod.enums import StaffGroup
 from funding.enums import PanelRole
+from funding.models import Review, Score
 from funding.selectors.results import results_calls_for_user, results_of
 from tests.factories.core import make_staff
 from tests.factories.funding import (
@@ -126,3 +127,15 @@ def test_only_funding_staff_get_calls_with_results_from_the_selector():
     }
 
     assert found == {"funding staff": [call], "other staff": [], "chair": []}
+
+
+def test_a_stray_score_on_an_lee_only_criterion_does_not_count_in_another_seat_s_review():
+    example = build_example()
+    voice = example.call.criteria.get(name="Voice")
+    review = Review.objects.get(member=example.researcher, proposal=example.proposals["A"])
+    # Written around the scoring service, which offers LEE-only criteria to LEE seats alone.
+    Score.objects.create(review=review, criterion=voice, value=1)
+
+    a = rows(example.call)["A"]
+
+    assert (a.researcher_mean, a.mean) == pytest.approx((60, 65))
