@@ -38,7 +38,14 @@ from django.db.models.functions import Cast, Coalesce, NullIf, RowNumber
 from coprod.models import User
 from coprod.permissions import is_staff_with
 from coprod.selectors import count_subquery
-from funding.enums import CallStatus, Eligibility, PanelRole, ProposalStatus, ReviewStatus
+from funding.enums import (
+    CallStatus,
+    Eligibility,
+    PanelRole,
+    ProposalStatus,
+    ReviewStatus,
+    ScoredBy,
+)
 from funding.models import Call, Panel, PanelMember, Proposal, Review, Score
 from funding.permissions import openable_proposals
 
@@ -58,6 +65,8 @@ def review_score() -> Subquery:
     if it scored none)."""
     scores = (
         Score.objects.filter(review=OuterRef("pk"), value__isnull=False)
+        # A score on an LEE-only criterion counts in an LEE's review only, whatever the rows say.
+        .filter(Q(criterion__scored_by=ScoredBy.EVERYONE) | Q(review__member__role=PanelRole.LEE))
         .order_by()
         .values("review")
         .annotate(

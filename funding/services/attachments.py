@@ -3,8 +3,9 @@ and removes a file while it is still a draft.
 
 A file is recognised by its content, never by its name or the type the browser claims: a PDF by
 its first bytes (`%PDF-`), a Word document (.docx) by being a real zip archive holding
-`word/document.xml` and `[Content_Types].xml` that declares a Word document's main part (a
-renamed program, a plain zip, a macro-enabled .docm or a picture named `.pdf` is refused).
+`word/document.xml` and `[Content_Types].xml` that declares that part a Word document's main
+part, with no macros in it (a renamed program, a plain zip, a macro-enabled .docm — however its
+list of types is dressed up — or a picture named `.pdf` is refused).
 
 Files are written before their rows are saved; if anything after fails (a bad file further down
 the list, the proposal refused), every file written is removed again: no row without a file, no
@@ -17,6 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
+from xml.etree import ElementTree
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,7 +39,11 @@ NAME_LENGTH = 200
 PDF_SIGNATURE = b"%PDF-"
 DOCX_PARTS = frozenset({"word/document.xml", "[Content_Types].xml"})
 # What a plain .docx declares its main part to be (a macro-enabled .docm declares another).
-DOCX_MAIN_TYPE = b"application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_MAIN_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+DOCX_MAIN_PART = "/word/document.xml"
+# Where Word keeps macros, and what a macro-enabled part's type says.
+MACRO_PART = "vbaproject.bin"
+MACRO_TYPE = "macroenabled"
 # [Content_Types].xml is a short list; anything far longer is not a Word document's.
 CONTENT_TYPES_MAX_BYTES = 64 * 1024
 EXTENSIONS = {AttachmentType.PDF: "pdf", AttachmentType.DOCX: "docx"}
@@ -65,14 +71,41 @@ def _is_docx(upload: UploadedFile) -> bool:
         with zipfile.ZipFile(upload) as archive:
             if not set(archive.namelist()) >= DOCX_PARTS:
                 return False
+            if any(name.lower().endswith(MACRO_PART) for name in archive.namelist()):
+                return False
             types = archive.getinfo("[Content_Types].xml")
             if types.file_size > CONTENT_TYPES_MAX_BYTES:
                 return False
-            return DOCX_MAIN_TYPE in archive.read(types)
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, KeyError):
+            return _declares_a_word_document(archive.read(types))
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        ElementTree.ParseError,
+        OSError,
+        ValueError,
+        EOFError,
+        KeyError,
+    ):
         return False
     finally:
         upload.seek(0)
+
+
+def _declares_a_word_document(types: bytes) -> bool:
+    """Whether `[Content_Types].xml` gives the main part a Word document's type and declares no
+    macro-enabled part anywhere (a .docm renamed, or with a Word type added beside its own)."""
+    # Word writes no DTD; without one, there are no entities to expand or fetch.
+    if b"<!" in types.replace(b"<![CDATA[", b""):
+        return False
+    content_types = {}
+    for element in ElementTree.fromstring(types).iter():  # noqa: S314 (no DTD: checked above)
+        kind = element.get("ContentType", "")
+        if MACRO_TYPE in kind.lower():
+            return False
+        # Part names are case-insensitive (Open Packaging Conventions).
+        if element.tag.rsplit("}", 1)[-1] == "Override":
+            content_types[element.get("PartName", "").lower()] = kind
+    return content_types.get(DOCX_MAIN_PART) == DOCX_MAIN_TYPE
 
 
 def attachment_type(upload: UploadedFile) -> AttachmentType | None:

@@ -16,7 +16,7 @@ from coprod.models import User
 from coprod.services.notifications import Outgoing, queue_notifications
 from funding.enums import CallStatus, DecisionOutcome, Eligibility, PanelRole, ReviewStatus
 from funding.models import Call, Decision, Proposal, Review
-from funding.selectors.results import call_proposals, lee_flag_now, scored_reviews
+from funding.selectors.results import call_proposals, lee_flag_now, results_of, scored_reviews
 from funding.services.calls import move_call
 
 DECIDE = "funding.decide_proposal"
@@ -118,7 +118,9 @@ def proposals_needing_decision(call: Call):
 @transaction.atomic
 def decide_call(call: Call, *, by: Actor) -> Call:
     """Move the call to "decided" (refused while a proposal that is ranked or eligible has no
-    decision) and tell everyone, through the outbox, in the same transaction:
+    decision, or while one the results flag now for the LEE difference has a decision that does
+    not say how the LEE view was weighed) and tell everyone, through the outbox, in the same
+    transaction:
 
     - each applicant with a decision: the decision, any conditions, the feedback, and the
       panel's lived experience feedback (what LEE members wrote for the applicant, without
@@ -143,6 +145,23 @@ def decide_call(call: Call, *, by: Actor) -> Call:
             )
             % {"titles": ", ".join(missing)},
             code="undecided",
+        )
+    # A flag raised after the decision was recorded (a review reopened and sent again, the
+    # panel's threshold changed) still needs the LEE view weighed before anyone is told.
+    unweighed = list(
+        results_of(locked)
+        .filter(lee_flag=True, decision__lee_view="")
+        .order_by("pk")
+        .values_list("title", flat=True)[:6]
+    )
+    if unweighed:
+        raise ValidationError(
+            _(
+                "LEE scores now differ from the rest by more than the panel's threshold: say how "
+                "the lived experience view was weighed in the decision on %(titles)s."
+            )
+            % {"titles": ", ".join(unweighed)},
+            code="lee_view_needed",
         )
     move_call(locked, CallStatus.DECIDED, by=by)
     decisions = list(

@@ -32,7 +32,8 @@ def erase_funding_records(person: Person, *, by: Actor) -> None:
     - As a panel member, their scores are kept (the panel's results rest on them) but the seat
       loses the link to them: it becomes "a former member" with the same seat. Everything they
       wrote in their own words (conflict descriptions, review notes, feedback, score comments)
-      is emptied, and their meeting availability deleted.
+      is emptied, and so is what others wrote about them (the reasons given for decisions on
+      their conflicts and for reopening their reviews); their meeting availability is deleted.
     - Links to their login as staff (who created, checked, decided, assigned) are emptied.
 
     Side effects: deletes Proposals (with their ProposalAttachments) and SlotAnswers; deletes
@@ -50,7 +51,8 @@ def erase_funding_records(person: Person, *, by: Actor) -> None:
 
     transaction.on_commit(remove_files)
     seats = PanelMember.objects.filter(person=person)
-    ConflictDeclaration.objects.filter(member__in=seats).update(description="")
+    # The reason the chair or staff gave for their conflict is about them too.
+    ConflictDeclaration.objects.filter(member__in=seats).update(description="", decision_reason="")
     Score.objects.filter(review__member__in=seats).update(comment="")
     Review.objects.filter(member__in=seats).update(comment="", feedback="", reopen_reason="")
     SlotAnswer.objects.filter(member__in=seats).delete()

@@ -52,8 +52,14 @@ def _call(request: HttpRequest, call_id: int) -> Call:
     )
 
 
-def _rows(results: QuerySet[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
-    rows = list(results)
+def _not_their_own(user: User, results: QuerySet[Proposal]) -> list[Proposal]:
+    """The rows, less those of proposals `user` applied with: staff who applied to a call do not
+    see their own proposal's scores. Dropped after the database ranked every proposal, so the
+    ranks and running totals stay the panel's."""
+    return [row for row in results if row.applicant_id != user.person_id]
+
+
+def _rows(rows: list[Proposal]) -> tuple[list[Proposal], list[Proposal]]:
     return [row for row in rows if row.ranked], [row for row in rows if not row.ranked]
 
 
@@ -77,7 +83,7 @@ def call_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def call_results(request: HttpRequest, call_id: int) -> HttpResponse:
     call = _call(request, call_id)
-    ranked, unranked = _rows(results_of(call, call.panel))
+    ranked, unranked = _rows(_not_their_own(request.user, results_of(call, call.panel)))
     return render(
         request,
         "funding/results/staff.html",
@@ -141,7 +147,7 @@ def results_csv(request: HttpRequest, call_id: int) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     writer = csv.writer(response)
     writer.writerow(CSV_COLUMNS)
-    for row in results_of(call, call.panel):
+    for row in _not_their_own(request.user, results_of(call, call.panel)):
         writer.writerow(
             [
                 _cell(value)
@@ -255,7 +261,7 @@ def chair_calls(request: HttpRequest) -> HttpResponse:
 def chair_call_results(request: HttpRequest, call_id: int) -> HttpResponse:
     call = get_object_for_user(request, chaired_calls_for_user, pk=call_id)
     chair = chair_seat(request.user, call)
-    ranked, unranked = _rows(chair_results(call, chair))
+    ranked, unranked = _rows(list(chair_results(call, chair)))
     return render(
         request,
         "funding/results/chair.html",

@@ -45,6 +45,38 @@ DOCM = _zip(
         "word/vbaProject.bin": "macros",
     }
 )
+# A .docm whose list of types also names a Word document's type (for a part that is not its main
+# one): the main part is still macro-enabled.
+DOCM_ALSO_NAMING_DOCX = _zip(
+    {
+        "[Content_Types].xml": (
+            '<?xml version="1.0"?><Types><Override PartName="/word/document.xml" '
+            'ContentType="application/vnd.ms-word.document.macroEnabled.main+xml"/>'
+            '<Override PartName="/word/other.xml" ContentType="application/vnd.openxmlformats-'
+            'officedocument.wordprocessingml.document.main+xml"/></Types>'
+        ),
+        "word/document.xml": '<?xml version="1.0"?><w:document/>',
+        "word/vbaProject.bin": "macros",
+    }
+)
+# A .docx's parts and types with Word's macro part slipped in.
+DOCX_WITH_MACROS = _zip(
+    {
+        "[Content_Types].xml": _content_types(
+            "openxmlformats-officedocument.wordprocessingml.document.main+xml"
+        ),
+        "word/document.xml": '<?xml version="1.0"?><w:document/>',
+        "word/vbaProject.bin": "macros",
+    }
+)
+# A .docx whose list of types carries a DTD (entities): Word writes none.
+DOCX_WITH_DTD = _zip(
+    {
+        "[Content_Types].xml": '<!DOCTYPE Types [<!ENTITY w "word">]>'
+        + _content_types("openxmlformats-officedocument.wordprocessingml.document.main+xml"),
+        "word/document.xml": '<?xml version="1.0"?><w:document/>',
+    }
+)
 PLAIN_ZIP = _zip({"notes.txt": "not a Word document"})
 
 

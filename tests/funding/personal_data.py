@@ -132,8 +132,14 @@ def _fill_decision(user: User, word: str, fields: dict) -> None:
 
 # Panels (helper "panels"): a seat on a panel, with a conflict declared in the person's words.
 def _fill_panel_seat(user: User, word: str) -> None:
-    from funding.enums import ConflictCategory, PanelRole
-    from funding.services import Answer, accept_confidentiality, add_member, declare_conflicts
+    from funding.enums import ConflictCategory, ConflictDecision, PanelRole
+    from funding.services import (
+        Answer,
+        accept_confidentiality,
+        add_member,
+        decide_conflict,
+        declare_conflicts,
+    )
     from tests.factories.funding import PanelFactory, ProposalFactory
 
     staff = make_funding_staff()
@@ -145,4 +151,8 @@ def _fill_panel_seat(user: User, word: str) -> None:
     answer = Answer(
         conflicted=True, category=ConflictCategory.SUPPORTS_ME, description=f"{word} conflict"
     )
-    declare_conflicts(member, {proposal.pk: answer}, by=user)
+    (declaration,) = declare_conflicts(member, {proposal.pk: answer}, by=user)
+    # Staff's reason for letting them take part is about them (what ties them to the applicant).
+    decide_conflict(
+        declaration, by=staff, decision=ConflictDecision.CONTINUE, reason=f"{word} takes part"
+    )

@@ -32,8 +32,11 @@ from tests.factories.funding import (
 )
 from tests.funding.files import (
     DOCM,
+    DOCM_ALSO_NAMING_DOCX,
     DOCX,
     DOCX_TYPE,
+    DOCX_WITH_DTD,
+    DOCX_WITH_MACROS,
     PDF,
     PLAIN_ZIP,
     PNG,
@@ -155,8 +158,21 @@ def test_the_kind_comes_from_the_content_not_the_name(client, researcher):
         ("plan.docx", PLAIN_ZIP),  # a zip that is not a Word document
         ("plan.docx", b"PK\x03\x04 broken zip"),
         ("plan.docx", DOCM),  # macro-enabled
+        ("plan.docx", DOCM_ALSO_NAMING_DOCX),
+        ("plan.docx", DOCX_WITH_MACROS),
+        ("plan.docx", DOCX_WITH_DTD),
     ],
-    ids=["png-named-pdf", "exe-named-docx", "exe", "plain-zip", "broken-zip", "docm"],
+    ids=[
+        "png-named-pdf",
+        "exe-named-docx",
+        "exe",
+        "plain-zip",
+        "broken-zip",
+        "docm",
+        "docm-also-naming-docx",
+        "docx-with-macros",
+        "docx-with-a-dtd",
+    ],
 )
 def test_a_file_that_is_not_a_pdf_or_docx_is_refused_and_nothing_is_saved(
     client, researcher, files_root, name, content
@@ -283,6 +299,17 @@ def test_nobody_else_removes_a_file(client, files_root):
     assert proposal.attachments.count() == 1
 
 
+def test_the_service_refuses_to_remove_someone_else_s_file(files_root):
+    proposal = with_files(make_researcher(), pdf_upload())
+    attachment = proposal.attachments.get()
+
+    with pytest.raises(ValidationError, match="This is not your proposal"):
+        remove_attachment(attachment, by=make_researcher())
+
+    assert proposal.attachments.count() == 1
+    assert len(stored_files(files_root)) == 1
+
+
 def test_withdrawing_keeps_the_files(researcher, files_root):
     proposal = with_files(researcher, pdf_upload(), status=ProposalStatus.SUBMITTED)
 
@@ -315,6 +342,8 @@ def test_the_applicant_downloads_their_file(client, researcher):
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == 'attachment; filename="our plan.pdf"'
     assert response["X-Content-Type-Options"] == "nosniff"
+    # A file opened in the browser anyway (a PDF viewer's "open") runs nothing of ours.
+    assert response["Content-Security-Policy"] == "default-src 'none'; sandbox"
     assert "no-store" in response["Cache-Control"]
     assert LogEntry.objects.filter(action=LogEntry.Action.ACCESS).count() == 0
 
@@ -363,6 +392,18 @@ def test_panel_members_download_only_what_they_may_open(client, kind, content):
         assert response.status_code == 404
     else:
         assert b"".join(response.streaming_content) == content
+
+
+@pytest.mark.parametrize("status", [ProposalStatus.WITHDRAWN, ProposalStatus.DRAFT])
+def test_a_member_s_grant_left_on_a_proposal_no_longer_sent_opens_no_file(client, status):
+    user, attachment = _panel_file("member_assigned")
+    Proposal.objects.filter(pk=attachment.proposal_id).update(status=status)
+    client.force_login(user)
+
+    response = client.get(reverse("funding:attachment", args=[attachment.pk]))
+
+    assert user.has_perm("funding.review_proposal", attachment.proposal)
+    assert response.status_code == 404
 
 
 def test_other_people_and_other_staff_get_not_found(client):

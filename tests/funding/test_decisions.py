@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from auditlog.models import LogEntry
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coprod.models import Notification
-from funding.enums import CallStatus, DecisionOutcome, Eligibility, ProposalStatus
+from funding.enums import CallStatus, DecisionOutcome, Eligibility, PanelRole, ProposalStatus
 from funding.models import Decision, Review
 from funding.selectors import funding_personal_data
+from funding.selectors.results import results_of
 from funding.services import decide_call, erase_funding_records, record_decision
-from tests.factories.funding import make_funding_staff, make_researcher
+from tests.factories.core import make_staff
+from tests.factories.funding import (
+    PanelFactory,
+    ProposalFactory,
+    make_funding_staff,
+    make_researcher,
+    scored_review,
+    seat,
+)
 from tests.funding.results_example import build_example
 
 pytestmark = pytest.mark.django_db
@@ -128,6 +142,40 @@ def test_only_staff_who_decide_record_decisions():
         record_decision(example.proposals["A"], by=make_researcher(), outcome=FUND, rationale="Me.")
 
     assert Decision.objects.count() == 0
+
+
+def test_only_staff_who_decide_decide_the_call():
+    example = build_example()
+    decide_all(example, make_funding_staff())
+    # Staff who may move calls on, but not decide on proposals.
+    mover = make_staff()
+    mover.user_permissions.add(
+        Permission.objects.get(content_type__app_label="funding", codename="change_call")
+    )
+
+    with pytest.raises(ValidationError, match="You do not have permission"):
+        decide_call(example.call, by=mover)
+
+    example.call.refresh_from_db()
+    assert example.call.status == CallStatus.IN_REVIEW
+    assert Notification.objects.count() == 0
+    assert not Decision.objects.filter(feedback_sent_at__isnull=False).exists()
+
+
+def test_call_is_not_decided_while_a_flag_raised_since_its_decision_is_unweighed():
+    example = build_example()
+    staff = make_funding_staff()
+    decide_all(example, staff)
+    # A's LEE mean (70) against the rest (60) is now over the threshold; its decision said nothing.
+    example.call.panel.lee_flag_threshold = Decimal("9.5")
+    example.call.panel.save()
+
+    with pytest.raises(ValidationError, match="weighed in the decision on A"):
+        decide_call(example.call, by=staff)
+
+    example.call.refresh_from_db()
+    assert example.call.status == CallStatus.IN_REVIEW
+    assert Notification.objects.count() == 0
 
 
 def test_call_is_not_decided_while_a_ranked_or_eligible_proposal_is_undecided():
@@ -248,6 +296,21 @@ def test_erasing_the_member_of_staff_who_decided_empties_the_link_and_keeps_the_
     assert (decision.decided_by, decision.outcome, decision.rationale) == (None, "no", "Weak.")
 
 
+def test_erasing_a_reviewer_keeps_their_scores_in_the_results_without_them():
+    example = build_example()
+    Review.objects.filter(member=example.researcher).update(comment="Notes", feedback="F")
+    before = {row.title: (row.mean, row.researcher_reviews) for row in results_of(example.call)}
+    person = example.researcher.person
+
+    erase_funding_records(person, by=make_funding_staff())
+
+    after = {row.title: (row.mean, row.researcher_reviews) for row in results_of(example.call)}
+    assert after == before
+    reviews = Review.objects.filter(member=example.researcher)
+    assert set(reviews.values_list("member__person", "comment", "feedback")) == {(None, "", "")}
+    assert not Review.objects.filter(member__person=person).exists()
+
+
 def test_a_proposal_withdrawn_after_its_decision_is_not_told_of_it():
     example = build_example()
     staff = make_funding_staff()
@@ -281,3 +344,26 @@ def test_the_decision_sent_to_an_applicant_is_in_their_download():
         "feedback": "Feedback B",
     }
     assert "rationale" not in after
+
+
+def _decided_call_queries(proposals: int) -> tuple[int, int]:
+    """Queries to decide a call of `proposals` proposals, each reviewed by three members."""
+    panel = PanelFactory(call__status=CallStatus.IN_REVIEW)
+    members = [seat(panel, role) for role in PanelRole.values]
+    staff = make_funding_staff()
+    for _ in range(proposals):
+        proposal = ProposalFactory(call=panel.call, eligibility=Eligibility.ELIGIBLE)
+        for member in members:
+            scored_review(member, proposal, 3, feedback="Clear plan.")
+        Decision.objects.create(proposal=proposal, outcome=FUND, rationale="r")
+    with CaptureQueriesContext(connection) as context:
+        decide_call(panel.call, by=staff)
+    return len(context.captured_queries), Notification.objects.count()
+
+
+def test_deciding_a_call_takes_the_same_queries_for_one_proposal_or_many():
+    few, told_few = _decided_call_queries(1)
+    many, told_many = _decided_call_queries(4)
+
+    assert few == many
+    assert (told_few, told_many - told_few) == (1 + 3, 4 + 3)

@@ -7,7 +7,18 @@ from decimal import Decimal
 
 import pytest
 
-from funding.selectors.results import results_of
+from coprod.enums import StaffGroup
+from funding.enums import PanelRole
+from funding.models import Review, Score
+from funding.selectors.results import results_calls_for_user, results_of
+from tests.factories.core import make_staff
+from tests.factories.funding import (
+    PanelFactory,
+    ProposalFactory,
+    make_funding_staff,
+    scored_review,
+    seat,
+)
 from tests.funding.results_example import build_example
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +102,40 @@ def test_results_rank_by_mean_only_with_an_lee_review_with_a_running_total():
         ("D", True, 3, Decimal("90000")),
         ("C", False, 1, Decimal("20000")),
     ]
+
+
+def test_median_leaves_out_a_sent_review_without_a_score():
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    scored_review(seat(panel, PanelRole.LEE), proposal, 2)  # 40
+    scored_review(seat(panel, PanelRole.RESEARCHER), proposal, 4)  # 80
+    scored_review(seat(panel, PanelRole.POLICYMAKER), proposal, {})  # sent, nothing scored
+
+    row = results_of(panel.call).get(pk=proposal.pk)
+
+    assert (row.mean, row.median, row.spread) == pytest.approx((60, 60, 40))
+
+
+def test_only_funding_staff_get_calls_with_results_from_the_selector():
+    call = build_example().call
+    chair = call.panel.members.get(is_chair=True).person.user
+
+    found = {
+        "funding staff": list(results_calls_for_user(make_funding_staff())),
+        "other staff": list(results_calls_for_user(make_staff(StaffGroup.ENGAGEMENT))),
+        "chair": list(results_calls_for_user(chair)),
+    }
+
+    assert found == {"funding staff": [call], "other staff": [], "chair": []}
+
+
+def test_a_stray_score_on_an_lee_only_criterion_does_not_count_in_another_seat_s_review():
+    example = build_example()
+    voice = example.call.criteria.get(name="Voice")
+    review = Review.objects.get(member=example.researcher, proposal=example.proposals["A"])
+    # Written around the scoring service, which offers LEE-only criteria to LEE seats alone.
+    Score.objects.create(review=review, criterion=voice, value=1)
+
+    a = rows(example.call)["A"]
+
+    assert (a.researcher_mean, a.mean) == pytest.approx((60, 65))

