@@ -20,18 +20,30 @@ from guardian.models import UserObjectPermission
 
 from coprod.models import User
 from coprod.permissions import is_staff_with
-from funding.enums import EXCLUDING_DECISIONS, ProposalStatus, ReviewStatus
+from funding.enums import EXCLUDING_DECISIONS, Eligibility, ProposalStatus, ReviewStatus
 from funding.models import ConflictDeclaration, Panel, PanelMember, Proposal, Review
 
 REVIEW_PROPOSAL = "funding.review_proposal"
 
 
+def dealt_with(proposals: QuerySet[Proposal]) -> QuerySet[Proposal]:
+    """Those of `proposals` a panel deals with: sent and not withdrawn or found ineligible."""
+    return proposals.filter(status=ProposalStatus.SUBMITTED).exclude(
+        eligibility=Eligibility.INELIGIBLE
+    )
+
+
+def is_dealt_with(proposal: Proposal) -> bool:
+    return (
+        proposal.status == ProposalStatus.SUBMITTED
+        and proposal.eligibility != Eligibility.INELIGIBLE
+    )
+
+
 def panel_proposals(panel_id: int) -> QuerySet[Proposal]:
     """The proposals a panel deals with: sent to its call and not withdrawn or found
     ineligible."""
-    return Proposal.objects.filter(
-        call__panel__pk=panel_id, status=ProposalStatus.SUBMITTED
-    ).exclude(eligibility="ineligible")
+    return dealt_with(Proposal.objects.filter(call__panel__pk=panel_id))
 
 
 def openable_proposals(member: PanelMember) -> QuerySet[Proposal]:
@@ -117,11 +129,14 @@ def may_open_proposal(user: User, proposal: Proposal) -> bool:
         return False
     if is_staff_with(user, "funding.view_proposal"):
         return True
-    return user.has_perm(REVIEW_PROPOSAL, proposal)
+    # A grant outlives the proposal's withdrawal or being found ineligible (those services do
+    # not sync access): the panel no longer deals with it, so a member may not open it.
+    return is_dealt_with(proposal) and user.has_perm(REVIEW_PROPOSAL, proposal)
 
 
 def openable_proposals_for_user(user: User) -> QuerySet[Proposal]:
-    """Every proposal `user` was granted as a panel member (one query, through the grants)."""
+    """Every proposal `user` was granted as a panel member that a panel still deals with (one
+    query, through the grants: see `may_open_proposal`)."""
     if not user.is_authenticated or not user.is_active:
         return Proposal.objects.none()
     granted = (
@@ -133,7 +148,7 @@ def openable_proposals_for_user(user: User) -> QuerySet[Proposal]:
         .annotate(proposal_id=Cast("object_pk", BigIntegerField()))
         .values("proposal_id")
     )
-    return Proposal.objects.filter(pk__in=granted)
+    return dealt_with(Proposal.objects.filter(pk__in=granted))
 
 
 # Scoring window and independence -----------------------------------------------------------------
@@ -174,7 +189,7 @@ def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
         return False
     if is_staff_with(user, "funding.view_score"):
         return True
-    if not user.has_perm(REVIEW_PROPOSAL, proposal):
+    if not may_open_proposal(user, proposal) or not user.has_perm(REVIEW_PROPOSAL, proposal):
         return False
     panel = Panel.objects.filter(call_id=proposal.call_id).first()
     if panel is None:

@@ -24,11 +24,13 @@ from funding.models import (
     Review,
 )
 from funding.permissions import sync_proposal_access
+from funding.services import record_eligibility, withdraw_proposal
 from funding.services.panels import record_own_proposal_conflicts
 from tests.factories.funding import (
     PanelFactory,
     ProposalFactory,
     declare_clear,
+    make_funding_staff,
     open_poll,
     scored_review,
     seat,
@@ -264,3 +266,29 @@ def test_chair_of_the_panel_reaches_the_proposal(client):
     assert SECRET_TITLE in listing.content.decode()
     assert SECRET_CONFLICT in form.content.decode()
     assert file.status_code == 200
+
+
+def _withdraw(proposal: Proposal) -> None:
+    withdraw_proposal(proposal, by=User.objects.get(person_id=proposal.applicant_id))
+
+
+def _find_ineligible(proposal: Proposal) -> None:
+    record_eligibility(proposal, by=make_funding_staff(), eligible=False, reason="Out of scope.")
+
+
+@pytest.mark.parametrize("change", [_withdraw, _find_ineligible], ids=["withdrawn", "ineligible"])
+def test_a_proposal_the_panel_no_longer_deals_with_is_closed_to_its_members(client, change):
+    built = world()
+    change(built.proposal)
+    client.force_login(_user(built.member_b))
+
+    answers = [
+        client.get(reverse("funding_reviews:review", args=[built.sent_review.pk])).status_code,
+        client.get(reverse("funding_reviews:panel_scores", args=[built.proposal.pk])).status_code,
+        client.get(
+            reverse("funding:attachment", args=[built.proposal.attachments.get().pk])
+        ).status_code,
+    ]
+
+    assert answers == [404, 404, 404]
+    assert SECRET_TITLE not in client.get(reverse("funding_reviews:list")).content.decode()
