@@ -71,7 +71,18 @@ def excluded_proposal_ids(member: PanelMember) -> set[int]:
 
 def sync_proposal_access(members: Iterable[PanelMember]) -> None:
     """Grant `funding.review_proposal` on each proposal the members may open, and take it away
-    from every other proposal of their panel. Part of the caller's transaction."""
+    from every other proposal of their panel. Part of the caller's transaction.
+
+    Locks the members' rows first, so two syncs of one member run one after the other: without
+    it, a sync that read a declaration as clear before a concurrent exclusion committed could
+    read the grants after that exclusion took them away, and grant the proposal again."""
+    members = list(members)
+    list(
+        PanelMember.objects.select_for_update()
+        .filter(pk__in=[member.pk for member in members if member.pk is not None])
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
     permission = Permission.objects.get(
         content_type__app_label="funding", codename="review_proposal"
     )

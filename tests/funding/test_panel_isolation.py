@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -292,3 +294,20 @@ def test_a_proposal_the_panel_no_longer_deals_with_is_closed_to_its_members(clie
 
     assert answers == [404, 404, 404]
     assert SECRET_TITLE not in client.get(reverse("funding_reviews:list")).content.decode()
+
+
+@pytest.mark.skipif(
+    not connection.features.has_select_for_update, reason="row locks need PostgreSQL"
+)
+def test_syncing_access_locks_the_members_first():
+    """Two syncs of one member (a chair excluding them while staff assign them) run one after
+    the other, so the later one reads the earlier one's declarations and grants."""
+    panel = PanelFactory()
+    ProposalFactory(call=panel.call)
+    member = seat(panel, PanelRole.LEE)
+
+    with CaptureQueriesContext(connection) as captured, transaction.atomic():
+        sync_proposal_access([member])
+
+    reads = [query["sql"] for query in captured.captured_queries if "SAVEPOINT" not in query["sql"]]
+    assert ("funding_panelmember" in reads[0], reads[0].endswith("FOR UPDATE")) == (True, True)
