@@ -13,7 +13,14 @@ from guardian.models import UserObjectPermission
 
 from coprod.enums import Role
 from coprod.models import Notification
-from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
+from funding.enums import (
+    CallStatus,
+    ConflictCategory,
+    ConflictDecision,
+    PanelRole,
+    ProposalStatus,
+    ReviewStatus,
+)
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
 from funding.permissions import may_open_proposal, may_see_panel_scores, openable_proposals
 from funding.services import (
@@ -529,3 +536,18 @@ def test_staff_who_sit_on_the_panel_do_not_decide_their_own_conflict():
 
     own.refresh_from_db()
     assert (may_decide_conflict(staff, own), own.decision) == (False, ConflictDecision.PENDING)
+
+
+def test_syncing_grants_only_proposals_before_the_members_panel():
+    panel = PanelFactory()
+    kept = ProposalFactory(call=panel.call)
+    withdrawn = ProposalFactory(call=panel.call, status=ProposalStatus.WITHDRAWN)
+    elsewhere = ProposalFactory(call=PanelFactory().call)
+    member = seat(panel, PanelRole.LEE, ready=False)
+    for proposal in (withdrawn, elsewhere):  # rows no service writes, by hand or by import
+        ConflictDeclaration.objects.create(member=member, proposal=proposal, conflicted=False)
+
+    declare_clear(member)
+
+    granted = UserObjectPermission.objects.filter(user=member.person.user)
+    assert sorted(granted.values_list("object_pk", flat=True)) == [str(kept.pk)]
