@@ -9,7 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from coprod.models import Person, RoleGrant, User
 from funding.enums import EXCLUDING_DECISIONS, Eligibility, PanelRole, ProposalStatus, ReviewStatus
 from funding.models import Call, ConflictDeclaration, Panel, PanelMember, Proposal, Review
-from funding.permissions import may_manage_panels, panel_proposals
+from funding.permissions import may_manage_panels, openable_proposals, panel_proposals
 from funding.services.panels import SEAT_ROLES, proposals_to_declare
 
 COUNTED = ~Q(reviews__status=ReviewStatus.STEPPED_BACK)
@@ -116,10 +116,21 @@ def seats_for_user(user: User) -> QuerySet[PanelMember]:
 
 def chair_conflicts_for_user(user: User, seat: PanelMember) -> QuerySet[ConflictDeclaration]:
     """Conflicts declared on the panel `seat` chairs, other than the chair's own, for the chair;
-    nothing for anyone else. (`may_decide_conflict` then says which they may decide.)"""
+    nothing for anyone else. Only on proposals the chair has declared no conflict with and may
+    open: a chair kept out of a proposal (their own one too) learns nothing of who else is
+    conflicted on it, nor why — staff decide those. (`may_decide_conflict` then says which they
+    may decide.)"""
     if not seat.is_chair or seat.person_id != getattr(user, "person_id", None):
         return ConflictDeclaration.objects.none()
-    return panel_conflicts(seat.panel).exclude(member=seat).filter(automatic=False)
+    chair_clear = ConflictDeclaration.objects.filter(
+        member=seat, proposal_id=OuterRef("proposal_id"), conflicted=False
+    )
+    return (
+        panel_conflicts(seat.panel)
+        .exclude(member=seat)
+        .filter(automatic=False)
+        .filter(Exists(chair_clear), proposal__in=openable_proposals(seat).values("pk"))
+    )
 
 
 def declaration_rows(member: PanelMember) -> QuerySet[ConflictDeclaration]:

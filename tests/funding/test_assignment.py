@@ -203,13 +203,14 @@ def test_the_applicant_on_the_panel_is_never_assigned_their_own():
     assert ConflictDeclaration.objects.get(member=researcher, proposal=own).automatic
 
 
-def _queries_to_assign(proposals: int) -> int:
+def _queries_to_assign(proposals: int, pairs_of_members: int = 1) -> int:
     panel = PanelFactory(reviewers_per_proposal=2)
     for _ in range(proposals):
         ProposalFactory(call=panel.call)
+    for _ in range(pairs_of_members):
+        seat(panel, PanelRole.LEE)
+        seat(panel, PanelRole.RESEARCHER)
     seat(panel, PanelRole.LEE)
-    seat(panel, PanelRole.LEE)
-    seat(panel, PanelRole.RESEARCHER)
     staff = make_funding_staff()
     staff.has_perm("funding.manage_panel")  # the permission cache, outside the count
     with CaptureQueriesContext(connection) as queries:
@@ -219,6 +220,11 @@ def _queries_to_assign(proposals: int) -> int:
 
 def test_automatic_assignment_takes_the_same_queries_for_1_and_30_proposals():
     assert _queries_to_assign(1) == _queries_to_assign(30)
+
+
+def test_automatic_assignment_takes_the_same_queries_for_3_and_11_members():
+    # Syncing the members' access once for them all, not member by member.
+    assert _queries_to_assign(4, pairs_of_members=1) == _queries_to_assign(4, pairs_of_members=5)
 
 
 def test_an_assignment_whose_member_was_excluded_since_does_not_count():

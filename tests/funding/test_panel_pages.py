@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from auditlog.models import LogEntry
+from django.utils import timezone
 
 from coprod.enums import Role
 from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole
@@ -17,6 +18,7 @@ from tests.factories.funding import (
     CallFactory,
     PanelFactory,
     ProposalFactory,
+    declare_clear,
     make_funding_staff,
     seat,
 )
@@ -366,7 +368,8 @@ def test_a_conflicted_chair_cannot_decide_on_that_proposal(client):
         {"decision": "waived", "decision_reason": "Fine."},
     )
 
-    assert response.status_code == 403
+    # Other conflicts on a proposal the chair is conflicted on do not exist for them.
+    assert response.status_code == 404
     declaration.refresh_from_db()
     assert declaration.decision == ConflictDecision.PENDING
 
@@ -483,7 +486,8 @@ def test_the_chairs_conflict_list_queries_do_not_grow(client):
     client.force_login(chair.person.user)
 
     def add_row():
-        proposal = ProposalFactory(call=panel.call)
+        proposal = ProposalFactory(call=panel.call, title="Row to decide")
+        declare_clear(chair, [proposal])  # the chair sees conflicts only where they are clear
         ConflictDeclaration.objects.create(
             member=seat(panel, PanelRole.LEE, ready=False),
             proposal=proposal,
@@ -494,6 +498,45 @@ def test_the_chairs_conflict_list_queries_do_not_grow(client):
         )
 
     assert_queries_do_not_grow(client, f"{PORTAL}/{chair.pk}/conflicts/", add_row)
+    page = client.get(f"{PORTAL}/{chair.pk}/conflicts/").content.decode()
+    assert page.count('<td class="govuk-table__cell">Row to decide</td>') == 4
+
+
+def test_the_declare_page_queries_do_not_grow(client):
+    panel = PanelFactory()
+    member = seat(panel, PanelRole.LEE, ready=False)
+    PanelMember.objects.filter(pk=member.pk).update(confidentiality_accepted_at=timezone.now())
+    client.force_login(member.person.user)
+
+    def add_row():
+        ProposalFactory(call=panel.call, title="To declare")
+        answered = ProposalFactory(call=panel.call, title="Answered")
+        ConflictDeclaration.objects.create(member=member, proposal=answered, conflicted=False)
+
+    assert_queries_do_not_grow(client, f"{PORTAL}/{member.pk}/declare/", add_row)
+    page = client.get(f"{PORTAL}/{member.pk}/declare/").content.decode()
+    assert page.count("Answered: no conflict") == 4
+
+
+def test_the_seat_page_queries_do_not_grow(client):
+    panel = PanelFactory()
+    member = seat(panel, PanelRole.LEE)
+    client.force_login(member.person.user)
+
+    def add_row():
+        declare_clear(member, [ProposalFactory(call=panel.call, title="Openable")])
+
+    assert_queries_do_not_grow(client, f"{PORTAL}/{member.pk}/", add_row)
+    assert client.get(f"{PORTAL}/{member.pk}/").content.decode().count("<li>Openable</li>") == 4
+
+
+def test_the_panel_page_queries_do_not_grow(client):
+    panel = PanelFactory()
+    client.force_login(make_funding_staff())
+
+    assert_queries_do_not_grow(
+        client, f"{STAFF}/{panel.pk}/", lambda: seat(panel, PanelRole.LEE, ready=False)
+    )
 
 
 def test_the_member_search_queries_do_not_grow(client):

@@ -13,9 +13,16 @@ from guardian.models import UserObjectPermission
 
 from coprod.enums import Role
 from coprod.models import Notification
-from funding.enums import CallStatus, ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
+from funding.enums import (
+    CallStatus,
+    ConflictCategory,
+    ConflictDecision,
+    PanelRole,
+    ProposalStatus,
+    ReviewStatus,
+)
 from funding.models import ConflictDeclaration, Panel, PanelMember, Review
-from funding.permissions import may_open_proposal, may_see_panel_scores
+from funding.permissions import may_open_proposal, may_see_panel_scores, openable_proposals
 from funding.services import (
     Answer,
     accept_confidentiality,
@@ -36,6 +43,7 @@ from tests.factories.funding import (
     CallFactory,
     PanelFactory,
     ProposalFactory,
+    declare_clear,
     make_funding_staff,
     scored_review,
     seat,
@@ -496,3 +504,50 @@ def test_an_applicant_on_two_panels_is_excluded_only_from_their_own_proposal():
     assert list(ConflictDeclaration.objects.values_list("member_id", "proposal_id")) == [
         (member.pk, own.pk)
     ]
+
+
+def test_an_applicant_never_opens_their_own_proposal_whatever_is_on_record():
+    """The rule itself excludes the applicant, beside the automatic conflict: a "no conflict"
+    row on their own proposal (written by hand in the admin, or left from an import) opens
+    nothing."""
+    panel = PanelFactory()
+    member = seat(panel, PanelRole.RESEARCHER, ready=False)
+    own = ProposalFactory(call=panel.call, applicant=member.person)
+    ConflictDeclaration.objects.create(member=member, proposal=own, conflicted=False)
+
+    declare_clear(member)
+
+    assert list(openable_proposals(member)) == []
+    assert not may_open_proposal(member.person.user, own)
+
+
+def test_staff_who_sit_on_the_panel_do_not_decide_their_own_conflict():
+    panel = PanelFactory()
+    proposal = ProposalFactory(call=panel.call)
+    staff = make_funding_staff(person=make_person(roles=[Role.LEE]))
+    member = PanelMember.objects.create(panel=panel, person=staff.person, role=PanelRole.LEE)
+    accept_confidentiality(member, by=staff)
+    conflict = Answer(conflicted=True, category=ConflictCategory.WORK, description="Colleague.")
+    declare_conflicts(member, {proposal.pk: conflict}, by=staff)
+    own = ConflictDeclaration.objects.get(member=member, proposal=proposal)
+
+    with pytest.raises(ValidationError):
+        decide_conflict(own, by=staff, decision=ConflictDecision.WAIVED, reason="Fine.")
+
+    own.refresh_from_db()
+    assert (may_decide_conflict(staff, own), own.decision) == (False, ConflictDecision.PENDING)
+
+
+def test_syncing_grants_only_proposals_before_the_members_panel():
+    panel = PanelFactory()
+    kept = ProposalFactory(call=panel.call)
+    withdrawn = ProposalFactory(call=panel.call, status=ProposalStatus.WITHDRAWN)
+    elsewhere = ProposalFactory(call=PanelFactory().call)
+    member = seat(panel, PanelRole.LEE, ready=False)
+    for proposal in (withdrawn, elsewhere):  # rows no service writes, by hand or by import
+        ConflictDeclaration.objects.create(member=member, proposal=proposal, conflicted=False)
+
+    declare_clear(member)
+
+    granted = UserObjectPermission.objects.filter(user=member.person.user)
+    assert sorted(granted.values_list("object_pk", flat=True)) == [str(kept.pk)]
