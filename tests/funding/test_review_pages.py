@@ -260,6 +260,30 @@ def test_the_chair_sees_the_scores_while_scoring_is_open(client):
     assert "OTHER-NOTES" in client.get(scores_url(proposal)).content.decode()
 
 
+def test_the_panels_scores_show_sent_reviews_only_and_not_the_visitors_own(client):
+    proposal, chair, member, own = _scores_scene(closed=True)
+    Review.objects.filter(pk=own.pk).update(status=ReviewStatus.SUBMITTED, comment="OWN-NOTES")
+    drafting = seat(proposal.call.panel, PanelRole.POLICYMAKER)
+    draft = scored_review(drafting, proposal, 2, comment="DRAFT-NOTES")
+    Review.objects.filter(pk=draft.pk).update(status=ReviewStatus.DRAFT)
+
+    client.force_login(chair.person.login)
+    chairs = client.get(scores_url(proposal)).content.decode()
+    client.force_login(member.person.login)
+    members = client.get(scores_url(proposal)).content.decode()
+
+    assert ("OTHER-NOTES" in chairs, "OWN-NOTES" in chairs, "DRAFT-NOTES" in chairs) == (
+        True,
+        True,
+        False,
+    )
+    assert ("OTHER-NOTES" in members, "OWN-NOTES" in members, "DRAFT-NOTES" in members) == (
+        True,
+        False,
+        False,
+    )
+
+
 def test_an_excluded_member_gets_404_for_the_scores(client):
     proposal, _chair, member, _own = _scores_scene(closed=True)
     ConflictDeclaration.objects.filter(member=member).update(

@@ -198,6 +198,17 @@ def test_stepping_back_tells_funding_staff_without_naming_the_member(
     assert review.proposal.title not in body
 
 
+def test_a_sent_review_cannot_be_stepped_back_from():
+    review = open_review()
+    submit_review(review, by=login(review), scores=all_scores(review))
+
+    with pytest.raises(ValidationError, match="has been sent"):
+        step_back(review, by=login(review))
+
+    assert Review.objects.get().status == ReviewStatus.SUBMITTED
+    assert Notification.objects.count() == 0
+
+
 def test_reopening_needs_a_reason_and_tells_the_member():
     review = open_review()
     submit_review(review, by=login(review), scores=all_scores(review))
