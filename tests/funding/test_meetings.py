@@ -18,6 +18,7 @@ from funding.services.meetings import (
     close_poll,
     create_poll,
     meeting_calendar,
+    meeting_uid,
 )
 from tests.factories.core import TEST_ACTOR, backdate_consent_texts
 from tests.factories.funding import (
@@ -403,7 +404,22 @@ def test_invitations_carry_a_calendar_file_each_variant_its_own(
     assert str(discreet["SUMMARY"]) == "Meeting"
     assert "LOCATION" not in discreet
     assert "Trafficking" not in by_address["chair@example.org"].attachments[0][1]
-    assert str(discreet["UID"]) == str(event["UID"]) == f"funding-meeting-{poll.pk}@localhost"
+    assert str(discreet["UID"]) == str(event["UID"]) == f"{meeting_uid(poll)}@localhost"
+
+
+def test_the_neutral_calendar_file_says_nothing_of_funding_the_panel_or_the_meeting(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    poll = scheduled_poll()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close_poll(poll, by=TEST_ACTOR)
+
+    (message,) = [m for m in mailoutbox if m.to == ["lee@example.org"]]
+    text = message.attachments[0][1].lower()
+    leaks = ["funding", "panel", "coprod", "trafficking", "exploitation", "room 4", "high street"]
+    assert [word for word in leaks if word in text] == []
+    assert f"{poll.pk}@" not in text
 
 
 def test_the_calendar_uid_is_the_same_every_time_for_a_poll():
