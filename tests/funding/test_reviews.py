@@ -254,6 +254,20 @@ def test_only_staff_who_manage_reviews_may_assist():
     assert Review.objects.get().status == ReviewStatus.ASSIGNED
 
 
+def test_staff_cannot_enter_a_review_for_a_member_kept_out_by_a_conflict():
+    review = open_review()
+    ConflictDeclaration.objects.filter(member=review.member).update(
+        conflicted=True, category=ConflictCategory.WORK, decision=ConflictDecision.EXCLUDED
+    )
+    sync_proposal_access([review.member])
+
+    with pytest.raises(ValidationError, match="kept out"):
+        submit_assisted_review(review, by=make_funding_staff(), scores=all_scores(review))
+
+    assert Review.objects.get().status == ReviewStatus.ASSIGNED
+    assert (Score.objects.count(), Engagement.objects.count()) == (0, 0)
+
+
 def test_no_paid_work_for_a_seat_whose_person_was_erased():
     review = open_review()
     review.member.__class__.objects.filter(pk=review.member_id).update(person=None)
