@@ -201,8 +201,12 @@ def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
         return True
     if not scoring_window_closed(panel):
         return False
+    # A review of a proposal they may no longer open (withdrawn, ineligible, a conflict since)
+    # cannot be sent, so it does not hold them back.
     return not Review.objects.filter(
-        member=member, status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT]
+        member=member,
+        status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT],
+        proposal__in=openable_proposals(member),
     ).exists()
 
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from coprod.enums import Role
 from coprod.models import FormDraft
-from funding.enums import ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
+from funding.enums import (
+    ConflictCategory,
+    ConflictDecision,
+    PanelRole,
+    ProposalStatus,
+    ReviewStatus,
+)
 from funding.models import ConflictDeclaration, Panel, Review, Score
 from funding.permissions import sync_proposal_access
 from funding.services.reviews import criteria_for
@@ -251,6 +257,19 @@ def test_a_member_who_has_sent_sees_others_scores_once_closed(client):
 
     assert "OTHER-NOTES" in page
     assert "Researcher" in page
+
+
+def test_an_unsent_review_of_a_withdrawn_proposal_does_not_hide_the_scores(client):
+    proposal, _chair, member, own = _scores_scene(closed=True)
+    Review.objects.filter(pk=own.pk).update(status=ReviewStatus.SUBMITTED)
+    withdrawn = ProposalFactory(call=proposal.call, status=ProposalStatus.WITHDRAWN)
+    Review.objects.create(member=member, proposal=withdrawn)
+    client.force_login(member.person.login)
+
+    response = client.get(scores_url(proposal))
+
+    assert response.status_code == 200
+    assert "OTHER-NOTES" in response.content.decode()
 
 
 def test_the_chair_sees_the_scores_while_scoring_is_open(client):
