@@ -314,6 +314,30 @@ def test_an_excluded_member_gets_404_for_the_scores(client):
     assert client.get(scores_url(proposal)).status_code == 404
 
 
+def test_the_panels_scores_page_makes_the_same_queries_for_1_and_6_reviews(client):
+    proposal, chair, _member, _own = _scores_scene(closed=False)
+    staff = make_funding_staff()
+    client.force_login(chair.person.login)
+
+    def add_review():
+        CriterionFactory(call=proposal.call)
+        scored_review(seat(proposal.call.panel), proposal, 3, assisted_by=staff)
+
+    assert_queries_do_not_grow(client, scores_url(proposal), add_review, rows=(1, 6))
+
+
+def test_the_review_page_makes_the_same_queries_for_1_and_6_criteria(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+
+    def add_scored_criterion():
+        criterion = CriterionFactory(call=review.proposal.call)
+        Score.objects.create(review=review, criterion=criterion, value=1)
+
+    assert_queries_do_not_grow(client, url(review), add_scored_criterion, rows=(1, 6))
+
+
 # Staff ---------------------------------------------------------------------------------------
 
 
