@@ -116,6 +116,20 @@ def test_the_review_page_shows_the_summary_then_the_warning_before_the_content(c
     assert "Save and come back later" in page
 
 
+def test_the_review_page_says_who_can_see_the_scores_before_scoring_closes(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+
+    page = client.get(url(review)).content.decode()
+
+    assert (
+        "Other panel members do not see your scores before scoring closes; the chair and the "
+        "funding team can." in page
+    )
+    assert "Nobody on the panel sees your scores" not in page
+
+
 def test_saving_from_the_page_keeps_a_draft(client):
     member = seat(open_panel())
     review = assigned(member)
