@@ -169,7 +169,7 @@ def test_a_sent_review_is_read_only(client):
 
     assert "You have sent this review" in page
     assert "Send my review" not in page
-    assert refused.status_code == 403
+    assert refused.status_code == 302
     assert set(Score.objects.values_list("value", flat=True)) == {3}
 
 
@@ -183,6 +183,20 @@ def test_a_review_page_is_read_only_once_scoring_closes(client):
 
     assert "Scoring is closed" in page
     assert "Send my review" not in page
+
+
+def test_sending_after_scoring_closes_says_why_and_saves_nothing(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+    client.get(url(review))
+    Panel.objects.update(scoring_closed_at=timezone.now())
+
+    response = client.post(url(review), form_data(review, 3, send=""), follow=True)
+
+    assert response.redirect_chain == [(url(review), 302)]
+    assert "Scoring has closed, so your review could not be saved." in response.content.decode()
+    assert (Review.objects.get().status, Score.objects.count()) == (ReviewStatus.ASSIGNED, 0)
 
 
 def test_a_review_typed_when_the_session_timed_out_comes_back_after_signing_in(client):
@@ -210,8 +224,13 @@ def test_a_review_before_scoring_starts_cannot_be_sent(client):
 
     page = client.get(url(review)).content.decode()
 
+    refused = client.post(url(review), form_data(review, 3, send=""), follow=True)
+
     assert "Scoring has not started yet" in page
-    assert client.post(url(review), form_data(review, 3, send="")).status_code == 403
+    assert refused.redirect_chain == [(url(review), 302)]
+    assert "Scoring has not started yet, so your review could not be saved." in (
+        refused.content.decode()
+    )
     assert Score.objects.count() == 0
 
 
