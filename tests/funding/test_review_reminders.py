@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coprod.models import Notification
+from coprod.models import Notification, Person
 from funding.enums import (
     ConflictCategory,
     ConflictDecision,
@@ -17,7 +17,14 @@ from funding.enums import (
     ProposalStatus,
     ReviewStatus,
 )
-from funding.models import ConflictDeclaration, FundingReminder, Panel, Proposal, Review
+from funding.models import (
+    ConflictDeclaration,
+    FundingReminder,
+    Panel,
+    PanelMember,
+    Proposal,
+    Review,
+)
 from funding.permissions import sync_proposal_access
 from funding.services import reminders
 from funding.services.reminders import remind_scoring_due
@@ -173,6 +180,19 @@ def test_reviews_of_withdrawn_or_ineligible_proposals_are_not_counted(
     message = Notification.objects.get()
     assert message.person == member.person
     assert "You have 1 panel review to send" in message.content["full"]["body"]
+
+
+def test_no_reminder_for_an_erased_member_or_one_who_has_not_accepted_the_terms(
+    django_capture_on_commit_callbacks,
+):
+    panel = panel_due_in(timedelta(days=2))
+    erased = member_with_reviews(panel, "erased@example.org")
+    Person.objects.filter(pk=erased.person_id).update(erased_at=NOW)
+    not_ready = member_with_reviews(panel, "new@example.org")
+    PanelMember.objects.filter(pk=not_ready.pk).update(confidentiality_accepted_at=None)
+
+    assert run(django_capture_on_commit_callbacks) == 0
+    assert (Notification.objects.count(), FundingReminder.objects.count()) == (0, 0)
 
 
 @pytest.mark.parametrize("due", [1, 30])
