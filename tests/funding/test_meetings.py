@@ -337,6 +337,24 @@ def test_close_poll_is_refused_to_staff_without_the_meeting_permission():
     assert (poll.status, poll.closed_at) == (PollStatus.OPEN, None)
 
 
+@pytest.mark.parametrize("members", [2, 8])
+def test_close_poll_makes_a_fixed_number_of_queries(django_assert_num_queries, members):
+    panel = PanelFactory()
+    seats = [
+        reachable_seat(panel, PanelRole.LEE, email=f"p{n}@example.org", is_chair=n == 0)
+        for n in range(members)
+    ]
+    poll = open_poll(panel, starts=slots_at(10, 11))
+    for member in seats:
+        answers(poll, member, YES, NO)
+
+    # The same queries whatever the number of members: the outbox queues them in one batch.
+    with django_assert_num_queries(14):
+        close_poll(poll, by=TEST_ACTOR)
+
+    assert Notification.objects.count() == members
+
+
 def test_close_due_polls_closes_only_the_polls_past_their_time(time_machine):
     panel, (_chair, _lee) = panel_of(PanelRole.POLICYMAKER, PanelRole.LEE)
     due = open_poll(panel, closes_in=timedelta(hours=1))
