@@ -233,7 +233,8 @@ def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
     """Others' scores and comments on `proposal`: funding staff (with `funding.view_score`)
     always; the chair whenever they may open the proposal; another member only once the scoring
     window has closed, if they may open the proposal and have no review of theirs on the panel
-    still unsent (members score independently). Nobody kept out by a conflict."""
+    still unsent (members score independently; a review of a proposal they may no longer open
+    does not count). Nobody kept out by a conflict."""
     if not user.is_authenticated or not user.is_active:
         return False
     if is_staff_with(user, "funding.view_score"):
@@ -250,8 +251,12 @@ def may_see_panel_scores(user: User, proposal: Proposal) -> bool:
         return True
     if not scoring_window_closed(panel):
         return False
+    # A review of a proposal they may no longer open (withdrawn, ineligible, a conflict since)
+    # cannot be sent, so it does not hold them back.
     return not Review.objects.filter(
-        member=member, status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT]
+        member=member,
+        status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT],
+        proposal__in=openable_proposals(member),
     ).exists()
 
 

@@ -26,6 +26,7 @@ from django.db.models import CharField, OuterRef, Subquery, Value
 from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from coprod.audit import Actor, records_actor
@@ -67,6 +68,7 @@ REMINDER_KEY_PREFIX = "funding.reminder"
 # (occasion, how long before the meeting it is due): the 7-day reminder is due from 7 days
 # before until the 1-day one is; the 1-day one from 1 day before until the meeting starts.
 MEETING_REMINDERS = (("1-day", timedelta(days=1)), ("7-days", timedelta(days=7)))
+NEUTRAL_PRODID = "-//calendar//EN"
 LINK = re.compile(r"^\s*(https?://|www\.)", re.IGNORECASE)
 
 
@@ -304,20 +306,27 @@ def close_due_polls(*, by: Actor, now: datetime | None = None) -> int:
     return closed
 
 
+def meeting_uid(poll: MeetingPoll) -> str:
+    """The poll's calendar UID: stable for the poll, and opaque (it names neither funding nor a
+    meeting, and cannot be worked back to the poll without the secret key)."""
+    return salted_hmac("funding.meeting.uid", str(poll.pk), algorithm="sha256").hexdigest()[:32]
+
+
 def meeting_calendar(poll: MeetingPoll, *, neutral: bool) -> str:
     """The meeting as an iCalendar invitation (METHOD:REQUEST): one event with a UID stable for
     the poll (so a resent invitation updates the calendar entry rather than adding another),
     start and end in UTC. `neutral`: titled "Meeting", with neither the call's name nor the
-    place (for people who asked for discreet messages)."""
+    place, and a product name that says nothing (for people who asked for discreet messages)."""
     slot = poll.chosen_slot
     assert slot is not None, "only a scheduled poll has a calendar"
     domain = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].rpartition("@")[2] or "localhost"
     calendar = icalendar.Calendar()
-    calendar.add("prodid", "-//coprod//panel meetings//EN")
+    # A calendar app shows the product and keeps the UID: neither may say what the meeting is.
+    calendar.add("prodid", NEUTRAL_PRODID if neutral else "-//coprod//panel meetings//EN")
     calendar.add("version", "2.0")
     calendar.add("method", "REQUEST")
     event = icalendar.Event()
-    event.add("uid", f"funding-meeting-{poll.pk}@{domain}")
+    event.add("uid", f"{meeting_uid(poll)}@{domain}")
     event.add("dtstamp", (poll.closed_at or timezone.now()).astimezone(UTC))
     event.add("dtstart", slot.starts_at.astimezone(UTC))
     event.add(

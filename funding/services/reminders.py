@@ -26,7 +26,13 @@ from django.utils import timezone
 from coprod.audit import Actor, records_actor
 from coprod.models import Notification
 from coprod.services.notifications import Outgoing, queue_notifications
-from funding.enums import EXCLUDING_DECISIONS, FundingReminderKind, ReviewStatus
+from funding.enums import (
+    EXCLUDING_DECISIONS,
+    Eligibility,
+    FundingReminderKind,
+    ProposalStatus,
+    ReviewStatus,
+)
 from funding.models import ConflictDeclaration, FundingReminder, Review
 
 KEY_PREFIX = "funding-reminder"
@@ -94,8 +100,8 @@ def scoring_occasion(deadline: datetime, *, now: datetime) -> str | None:
 
 def members_with_unsent_reviews(*, now: datetime):
     """(member id, person id, deadline, how many unsent reviews) for panel seats whose scoring is
-    open and due within 3 days, counting only the reviews of proposals the member may open. One
-    query."""
+    open and due within 3 days, counting only the reviews of proposals the member may open (not
+    withdrawn nor found ineligible, not kept out of). One query."""
     longest = max(before for _name, before in SCORING_OCCASIONS)
     clear = ConflictDeclaration.objects.filter(
         member_id=OuterRef("member_id"), proposal_id=OuterRef("proposal_id")
@@ -104,6 +110,8 @@ def members_with_unsent_reviews(*, now: datetime):
     return (
         Review.objects.filter(
             status__in=[ReviewStatus.ASSIGNED, ReviewStatus.DRAFT],
+            # Only proposals the panel still deals with (funding.permissions.panel_proposals).
+            proposal__status=ProposalStatus.SUBMITTED,
             member__person__isnull=False,
             member__person__erased_at__isnull=True,
             member__confidentiality_accepted_at__isnull=False,
@@ -115,6 +123,7 @@ def members_with_unsent_reviews(*, now: datetime):
             },
         )
         .filter(Exists(clear))
+        .exclude(proposal__eligibility=Eligibility.INELIGIBLE)
         .exclude(proposal__applicant_id=F("member__person_id"))
         .order_by()
         .values_list("member_id", "member__person_id", f"{panel}scoring_deadline")

@@ -26,6 +26,7 @@ from funding.models import Criterion, Panel, PanelMember, Review, Score
 from funding.permissions import (
     MANAGE_REVIEWS,
     REVIEW_PROPOSAL,
+    excluded_proposal_ids,
     may_manage_reviews,
     scoring_is_open,
 )
@@ -265,7 +266,8 @@ def submit_assisted_review(
 ) -> Review:
     """Funding staff send a member's review for them, after talking it through with them: the
     review stays the member's, and records who helped (`assisted_by`). Every score is needed.
-    Possible while the review is not sent nor stepped back, in or after the scoring window.
+    Possible while the review is not sent nor stepped back, in or after the scoring window; not
+    for a member kept out of the proposal (a conflict, or their own: they may not score it).
 
     Side effects: saves the Review (sent, assisted) and its Scores; records the member's
     engagement (once per review)."""
@@ -275,6 +277,11 @@ def submit_assisted_review(
     if locked.member.person_id is not None and locked.member.person_id == by.person_id:
         raise ValidationError(_("You cannot enter your own review as assisted."), code="own_review")
     _refuse_unless_writable(locked)
+    if locked.proposal_id in excluded_proposal_ids(locked.member):
+        raise ValidationError(
+            _("This member is kept out of this proposal (a conflict of interest, or their own)."),
+            code="kept_out",
+        )
     locked.assisted_by = by
     _write(
         locked,

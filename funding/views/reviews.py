@@ -16,7 +16,7 @@ from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, require
 from funding.enums import ReviewStatus
 from funding.forms.reviews import ReviewForm, StepBackForm
-from funding.models import Review
+from funding.models import Panel, Review
 from funding.permissions import may_see_panel_scores, scoring_is_open
 from funding.selectors.reviews import (
     my_reviews,
@@ -48,6 +48,17 @@ def _review(request: HttpRequest, review_id: int) -> Review:
     return get_object_for_user(request, reviews_for_user, pk=review_id)
 
 
+def _refused_because(review: Review, panel: Panel) -> str:
+    if review.status == ReviewStatus.SUBMITTED:
+        return _("You have already sent this review, so it cannot be changed.")
+    if panel.scoring_started_at is None:
+        return _("Scoring has not started yet, so your review could not be saved.")
+    return _(
+        "Scoring has closed, so your review could not be saved. The funding team can still "
+        "enter it with you: please contact them."
+    )
+
+
 @saves_draft_on_timeout
 @require_http_methods(["GET", "POST"])
 def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
@@ -58,26 +69,28 @@ def review_detail(request: HttpRequest, review_id: int) -> HttpResponse:
     locked = review.status == ReviewStatus.SUBMITTED or not open_now
     data = None if locked else form_data_or_draft(request)
     form = ReviewForm(data, criteria=criteria, review=review, disabled=locked)
-    if request.method == "POST":
-        require(request, not locked)
-        if form.is_valid():
-            service = submit_review if form.sending else save_review
-            try:
-                service(review, by=request.user, **form.to_service())
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                if form.sending:
-                    messages.success(
-                        request,
-                        _("Thank you. Your review is sent. You will be paid for this work."),
-                    )
-                    return redirect("funding_reviews:list")
+    if request.method == "POST" and locked:
+        # Say why, rather than a bare 403: the deadline may have passed while they typed.
+        messages.error(request, _refused_because(review, panel))
+        return redirect("funding_reviews:review", review_id=review.pk)
+    if request.method == "POST" and form.is_valid():
+        service = submit_review if form.sending else save_review
+        try:
+            service(review, by=request.user, **form.to_service())
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            if form.sending:
                 messages.success(
                     request,
-                    _("Your review is saved. You can come back and finish it before it is due."),
+                    _("Thank you. Your review is sent. You will be paid for this work."),
                 )
-                return redirect("funding_reviews:review", review_id=review.pk)
+                return redirect("funding_reviews:list")
+            messages.success(
+                request,
+                _("Your review is saved. You can come back and finish it before it is due."),
+            )
+            return redirect("funding_reviews:review", review_id=review.pk)
     return render(
         request,
         "funding/reviews/review.html",

@@ -1,5 +1,6 @@
 """Meeting reminders with a real Celery worker against Redis, and two sweeps at once on
-PostgreSQL: each reminder is queued exactly once.
+PostgreSQL: each reminder is queued exactly once. Likewise two closes of a poll at once (staff's
+button and the periodic task): it closes once and invites once.
 
 Committed data (transactional tests), so that the worker's and the other thread's connections
 see it; no frozen clock, which the worker's event loop needs running."""
@@ -12,8 +13,8 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from coprod.models import Notification
-from funding.enums import FundingReminderKind, PanelRole, PollStatus
-from funding.models import FundingReminder, MeetingPoll
+from funding.enums import Availability, FundingReminderKind, PanelRole, PollStatus
+from funding.models import FundingReminder, MeetingPoll, SlotAnswer
 from funding.services import meetings
 from funding.tasks import remind_meetings
 from tests.conftest import require_env_or_skip
@@ -101,3 +102,57 @@ def test_two_sweeps_at_once_queue_each_reminder_once(monkeypatch):
     assert results == {"first": 3, "second": 0}
     assert FundingReminder.objects.count() == Notification.objects.count() == 3
     assert FundingReminder.objects.filter(notification__isnull=True).count() == 0
+
+
+def test_staffs_button_and_the_periodic_close_at_once_close_and_invite_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        require_env_or_skip(
+            "COPROD_REQUIRE_WORKER", "SQLite in memory: two closes at once need PostgreSQL"
+        )
+    backdate_consent_texts()
+    panel = PanelFactory()
+    seats = [
+        reachable_seat(panel, PanelRole.LEE, email=f"p{n}@example.org", is_chair=n == 0)
+        for n in range(3)
+    ]
+    poll = open_poll(panel, closes_in=timedelta(seconds=-1))
+    for slot in poll.slots.all():
+        for member in seats:
+            SlotAnswer.objects.create(slot=slot, member=member, answer=Availability.YES)
+    inviting = threading.Event()
+    go_on = threading.Event()
+    queue_for_real = meetings.queue_notifications
+
+    def first_close_waits_while_inviting(items):
+        # The first close holds the poll's row, its invitations not yet committed.
+        if not inviting.is_set():
+            inviting.set()
+            go_on.wait(timeout=10)
+        return queue_for_real(items)
+
+    monkeypatch.setattr(meetings, "queue_notifications", first_close_waits_while_inviting)
+    results = {}
+
+    def run(name, close):
+        try:
+            results[name] = close()
+        finally:
+            connections.close_all()
+
+    button = threading.Thread(
+        target=run, args=("button", lambda: meetings.close_poll(poll, by=TEST_ACTOR).status)
+    )
+    button.start()
+    assert inviting.wait(timeout=10)
+    periodic = threading.Thread(
+        target=run, args=("periodic", lambda: meetings.close_due_polls(by=TEST_ACTOR))
+    )
+    periodic.start()
+    periodic.join(timeout=1)  # blocked on the poll's row
+    assert periodic.is_alive()
+    go_on.set()
+    button.join(timeout=10)
+    periodic.join(timeout=10)
+
+    assert results == {"button": PollStatus.SCHEDULED, "periodic": 0}
+    assert Notification.objects.filter(kind=meetings.INVITATION).count() == 3

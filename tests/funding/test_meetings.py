@@ -18,6 +18,7 @@ from funding.services.meetings import (
     close_poll,
     create_poll,
     meeting_calendar,
+    meeting_uid,
 )
 from tests.factories.core import TEST_ACTOR, backdate_consent_texts
 from tests.factories.funding import (
@@ -336,6 +337,24 @@ def test_close_poll_is_refused_to_staff_without_the_meeting_permission():
     assert (poll.status, poll.closed_at) == (PollStatus.OPEN, None)
 
 
+@pytest.mark.parametrize("members", [2, 8])
+def test_close_poll_makes_a_fixed_number_of_queries(django_assert_num_queries, members):
+    panel = PanelFactory()
+    seats = [
+        reachable_seat(panel, PanelRole.LEE, email=f"p{n}@example.org", is_chair=n == 0)
+        for n in range(members)
+    ]
+    poll = open_poll(panel, starts=slots_at(10, 11))
+    for member in seats:
+        answers(poll, member, YES, NO)
+
+    # The same queries whatever the number of members: the outbox queues them in one batch.
+    with django_assert_num_queries(14):
+        close_poll(poll, by=TEST_ACTOR)
+
+    assert Notification.objects.count() == members
+
+
 def test_close_due_polls_closes_only_the_polls_past_their_time(time_machine):
     panel, (_chair, _lee) = panel_of(PanelRole.POLICYMAKER, PanelRole.LEE)
     due = open_poll(panel, closes_in=timedelta(hours=1))
@@ -403,7 +422,22 @@ def test_invitations_carry_a_calendar_file_each_variant_its_own(
     assert str(discreet["SUMMARY"]) == "Meeting"
     assert "LOCATION" not in discreet
     assert "Trafficking" not in by_address["chair@example.org"].attachments[0][1]
-    assert str(discreet["UID"]) == str(event["UID"]) == f"funding-meeting-{poll.pk}@localhost"
+    assert str(discreet["UID"]) == str(event["UID"]) == f"{meeting_uid(poll)}@localhost"
+
+
+def test_the_neutral_calendar_file_says_nothing_of_funding_the_panel_or_the_meeting(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    poll = scheduled_poll()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close_poll(poll, by=TEST_ACTOR)
+
+    (message,) = [m for m in mailoutbox if m.to == ["lee@example.org"]]
+    text = message.attachments[0][1].lower()
+    leaks = ["funding", "panel", "coprod", "trafficking", "exploitation", "room 4", "high street"]
+    assert [word for word in leaks if word in text] == []
+    assert f"{poll.pk}@" not in text
 
 
 def test_the_calendar_uid_is_the_same_every_time_for_a_poll():

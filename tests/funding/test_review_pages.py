@@ -13,7 +13,13 @@ from django.utils import timezone
 
 from coprod.enums import Role
 from coprod.models import FormDraft
-from funding.enums import ConflictCategory, ConflictDecision, PanelRole, ReviewStatus
+from funding.enums import (
+    ConflictCategory,
+    ConflictDecision,
+    PanelRole,
+    ProposalStatus,
+    ReviewStatus,
+)
 from funding.models import ConflictDeclaration, Panel, Review, Score
 from funding.permissions import sync_proposal_access
 from funding.services.reviews import criteria_for
@@ -110,6 +116,20 @@ def test_the_review_page_shows_the_summary_then_the_warning_before_the_content(c
     assert "Save and come back later" in page
 
 
+def test_the_review_page_says_who_can_see_the_scores_before_scoring_closes(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+
+    page = client.get(url(review)).content.decode()
+
+    assert (
+        "Other panel members do not see your scores before scoring closes; the chair and the "
+        "funding team can." in page
+    )
+    assert "Nobody on the panel sees your scores" not in page
+
+
 def test_saving_from_the_page_keeps_a_draft(client):
     member = seat(open_panel())
     review = assigned(member)
@@ -149,7 +169,7 @@ def test_a_sent_review_is_read_only(client):
 
     assert "You have sent this review" in page
     assert "Send my review" not in page
-    assert refused.status_code == 403
+    assert refused.status_code == 302
     assert set(Score.objects.values_list("value", flat=True)) == {3}
 
 
@@ -163,6 +183,20 @@ def test_a_review_page_is_read_only_once_scoring_closes(client):
 
     assert "Scoring is closed" in page
     assert "Send my review" not in page
+
+
+def test_sending_after_scoring_closes_says_why_and_saves_nothing(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+    client.get(url(review))
+    Panel.objects.update(scoring_closed_at=timezone.now())
+
+    response = client.post(url(review), form_data(review, 3, send=""), follow=True)
+
+    assert response.redirect_chain == [(url(review), 302)]
+    assert "Scoring has closed, so your review could not be saved." in response.content.decode()
+    assert (Review.objects.get().status, Score.objects.count()) == (ReviewStatus.ASSIGNED, 0)
 
 
 def test_a_review_typed_when_the_session_timed_out_comes_back_after_signing_in(client):
@@ -190,8 +224,13 @@ def test_a_review_before_scoring_starts_cannot_be_sent(client):
 
     page = client.get(url(review)).content.decode()
 
+    refused = client.post(url(review), form_data(review, 3, send=""), follow=True)
+
     assert "Scoring has not started yet" in page
-    assert client.post(url(review), form_data(review, 3, send="")).status_code == 403
+    assert refused.redirect_chain == [(url(review), 302)]
+    assert "Scoring has not started yet, so your review could not be saved." in (
+        refused.content.decode()
+    )
     assert Score.objects.count() == 0
 
 
@@ -253,11 +292,48 @@ def test_a_member_who_has_sent_sees_others_scores_once_closed(client):
     assert "Researcher" in page
 
 
+def test_an_unsent_review_of_a_withdrawn_proposal_does_not_hide_the_scores(client):
+    proposal, _chair, member, own = _scores_scene(closed=True)
+    Review.objects.filter(pk=own.pk).update(status=ReviewStatus.SUBMITTED)
+    withdrawn = ProposalFactory(call=proposal.call, status=ProposalStatus.WITHDRAWN)
+    Review.objects.create(member=member, proposal=withdrawn)
+    client.force_login(member.person.login)
+
+    response = client.get(scores_url(proposal))
+
+    assert response.status_code == 200
+    assert "OTHER-NOTES" in response.content.decode()
+
+
 def test_the_chair_sees_the_scores_while_scoring_is_open(client):
     proposal, chair, _member, _own = _scores_scene(closed=False)
     client.force_login(chair.person.login)
 
     assert "OTHER-NOTES" in client.get(scores_url(proposal)).content.decode()
+
+
+def test_the_panels_scores_show_sent_reviews_only_and_not_the_visitors_own(client):
+    proposal, chair, member, own = _scores_scene(closed=True)
+    Review.objects.filter(pk=own.pk).update(status=ReviewStatus.SUBMITTED, comment="OWN-NOTES")
+    drafting = seat(proposal.call.panel, PanelRole.POLICYMAKER)
+    draft = scored_review(drafting, proposal, 2, comment="DRAFT-NOTES")
+    Review.objects.filter(pk=draft.pk).update(status=ReviewStatus.DRAFT)
+
+    client.force_login(chair.person.login)
+    chairs = client.get(scores_url(proposal)).content.decode()
+    client.force_login(member.person.login)
+    members = client.get(scores_url(proposal)).content.decode()
+
+    assert ("OTHER-NOTES" in chairs, "OWN-NOTES" in chairs, "DRAFT-NOTES" in chairs) == (
+        True,
+        True,
+        False,
+    )
+    assert ("OTHER-NOTES" in members, "OWN-NOTES" in members, "DRAFT-NOTES" in members) == (
+        True,
+        False,
+        False,
+    )
 
 
 def test_an_excluded_member_gets_404_for_the_scores(client):
@@ -269,6 +345,30 @@ def test_an_excluded_member_gets_404_for_the_scores(client):
     client.force_login(member.person.login)
 
     assert client.get(scores_url(proposal)).status_code == 404
+
+
+def test_the_panels_scores_page_makes_the_same_queries_for_1_and_6_reviews(client):
+    proposal, chair, _member, _own = _scores_scene(closed=False)
+    staff = make_funding_staff()
+    client.force_login(chair.person.login)
+
+    def add_review():
+        CriterionFactory(call=proposal.call)
+        scored_review(seat(proposal.call.panel), proposal, 3, assisted_by=staff)
+
+    assert_queries_do_not_grow(client, scores_url(proposal), add_review, rows=(1, 6))
+
+
+def test_the_review_page_makes_the_same_queries_for_1_and_6_criteria(client):
+    member = seat(open_panel())
+    review = assigned(member)
+    client.force_login(member.person.login)
+
+    def add_scored_criterion():
+        criterion = CriterionFactory(call=review.proposal.call)
+        Score.objects.create(review=review, criterion=criterion, value=1)
+
+    assert_queries_do_not_grow(client, url(review), add_scored_criterion, rows=(1, 6))
 
 
 # Staff ---------------------------------------------------------------------------------------

@@ -8,9 +8,23 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from coprod.models import Notification
-from funding.enums import ConflictCategory, ConflictDecision, FundingReminderKind, ReviewStatus
-from funding.models import ConflictDeclaration, FundingReminder, Panel, Review
+from coprod.models import Notification, Person
+from funding.enums import (
+    ConflictCategory,
+    ConflictDecision,
+    Eligibility,
+    FundingReminderKind,
+    ProposalStatus,
+    ReviewStatus,
+)
+from funding.models import (
+    ConflictDeclaration,
+    FundingReminder,
+    Panel,
+    PanelMember,
+    Proposal,
+    Review,
+)
 from funding.permissions import sync_proposal_access
 from funding.services import reminders
 from funding.services.reminders import remind_scoring_due
@@ -148,6 +162,37 @@ def test_no_reminder_for_closed_scoring_or_a_review_the_member_is_kept_out_of(
 
     assert run(django_capture_on_commit_callbacks) == 0
     assert Notification.objects.count() == 0
+
+
+def test_reviews_of_withdrawn_or_ineligible_proposals_are_not_counted(
+    django_capture_on_commit_callbacks,
+):
+    panel = panel_due_in(timedelta(days=2))
+    member = member_with_reviews(panel, "sam@example.org", reviews=3)
+    withdrawn, ineligible, _kept = Review.objects.filter(member=member).order_by("pk")
+    Proposal.objects.filter(pk=withdrawn.proposal_id).update(status=ProposalStatus.WITHDRAWN)
+    Proposal.objects.filter(pk=ineligible.proposal_id).update(eligibility=Eligibility.INELIGIBLE)
+    only_withdrawn = member_with_reviews(panel, "jo@example.org")
+    Proposal.objects.filter(reviews__member=only_withdrawn).update(status=ProposalStatus.WITHDRAWN)
+
+    assert run(django_capture_on_commit_callbacks) == 1
+
+    message = Notification.objects.get()
+    assert message.person == member.person
+    assert "You have 1 panel review to send" in message.content["full"]["body"]
+
+
+def test_no_reminder_for_an_erased_member_or_one_who_has_not_accepted_the_terms(
+    django_capture_on_commit_callbacks,
+):
+    panel = panel_due_in(timedelta(days=2))
+    erased = member_with_reviews(panel, "erased@example.org")
+    Person.objects.filter(pk=erased.person_id).update(erased_at=NOW)
+    not_ready = member_with_reviews(panel, "new@example.org")
+    PanelMember.objects.filter(pk=not_ready.pk).update(confidentiality_accepted_at=None)
+
+    assert run(django_capture_on_commit_callbacks) == 0
+    assert (Notification.objects.count(), FundingReminder.objects.count()) == (0, 0)
 
 
 @pytest.mark.parametrize("due", [1, 30])

@@ -1,5 +1,6 @@
 """The scoring-due sweep with a real Celery worker against Redis, and two sweeps at once on
-PostgreSQL: each reminder is queued exactly once.
+PostgreSQL: each reminder is queued exactly once. Likewise two sends of one review at once: it is
+sent once and paid once.
 
 Committed data (transactional tests), so that the worker's and the other thread's connections
 see it; no frozen clock, which the worker's event loop needs running."""
@@ -8,19 +9,28 @@ import threading
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections
 from django.utils import timezone
 
 from coprod.models import Notification
 from funding.enums import FundingReminderKind
 from funding.models import FundingReminder, Review
-from funding.services import reminders
+from funding.services import reminders, reviews
+from funding.services.reviews import criteria_for
 from funding.tasks import remind_scoring_due
+from recruitment.models import Engagement
 from tests.conftest import require_env_or_skip
 from tests.coprod.test_worker import finished_tasks, wait_until, worker  # noqa: F401 (fixtures)
 from tests.factories import UserFactory
 from tests.factories.core import TEST_ACTOR, make_reachable_person
-from tests.factories.funding import PanelFactory, PanelMemberFactory, ProposalFactory, declare_clear
+from tests.factories.funding import (
+    PanelFactory,
+    PanelMemberFactory,
+    ProposalFactory,
+    declare_clear,
+    seat,
+)
 
 pytestmark = [pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -109,3 +119,53 @@ def test_two_sweeps_at_once_queue_each_reminder_once(monkeypatch):
     assert results == {"first": 3, "second": 0}
     assert FundingReminder.objects.count() == Notification.objects.count() == len(members)
     assert FundingReminder.objects.filter(notification__isnull=False).count() == len(members)
+
+
+def test_two_sends_of_one_review_at_once_send_it_once_and_pay_once(monkeypatch):
+    if connection.vendor != "postgresql":
+        require_env_or_skip(
+            "COPROD_REQUIRE_WORKER", "SQLite in memory: two sends at once need PostgreSQL"
+        )
+    panel = PanelFactory(scoring_started_at=timezone.now() - timedelta(days=1))
+    proposal = ProposalFactory(call=panel.call)
+    member = seat(panel)
+    review = Review.objects.create(member=member, proposal=proposal)
+    scores = {criterion.pk: 3 for criterion in criteria_for(member, panel.call_id)}
+    paying = threading.Event()
+    go_on = threading.Event()
+    record_for_real = reviews.record_engagement
+
+    def first_send_waits_while_paying(*args, **kwargs):
+        # The first send holds the review's row, its engagement not yet committed.
+        if not paying.is_set():
+            paying.set()
+            go_on.wait(timeout=10)
+        return record_for_real(*args, **kwargs)
+
+    monkeypatch.setattr(reviews, "record_engagement", first_send_waits_while_paying)
+    results = {}
+
+    def send(name):
+        try:
+            reviews.submit_review(
+                Review.objects.get(pk=review.pk), by=member.person.login, scores=scores
+            )
+            results[name] = "sent"
+        except ValidationError as error:
+            results[name] = error.code
+        finally:
+            connections.close_all()
+
+    first = threading.Thread(target=send, args=("first",))
+    first.start()
+    assert paying.wait(timeout=10)
+    second = threading.Thread(target=send, args=("second",))
+    second.start()
+    second.join(timeout=1)  # blocked on the review's row
+    assert second.is_alive()
+    go_on.set()
+    first.join(timeout=10)
+    second.join(timeout=10)
+
+    assert results == {"first": "sent", "second": "already_sent"}
+    assert Engagement.objects.filter(source_key=f"funding.review:{review.pk}").count() == 1

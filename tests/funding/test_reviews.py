@@ -198,6 +198,17 @@ def test_stepping_back_tells_funding_staff_without_naming_the_member(
     assert review.proposal.title not in body
 
 
+def test_a_sent_review_cannot_be_stepped_back_from():
+    review = open_review()
+    submit_review(review, by=login(review), scores=all_scores(review))
+
+    with pytest.raises(ValidationError, match="has been sent"):
+        step_back(review, by=login(review))
+
+    assert Review.objects.get().status == ReviewStatus.SUBMITTED
+    assert Notification.objects.count() == 0
+
+
 def test_reopening_needs_a_reason_and_tells_the_member():
     review = open_review()
     submit_review(review, by=login(review), scores=all_scores(review))
@@ -241,6 +252,20 @@ def test_only_staff_who_manage_reviews_may_assist():
         submit_assisted_review(review, by=other.person.login, scores=all_scores(review))
 
     assert Review.objects.get().status == ReviewStatus.ASSIGNED
+
+
+def test_staff_cannot_enter_a_review_for_a_member_kept_out_by_a_conflict():
+    review = open_review()
+    ConflictDeclaration.objects.filter(member=review.member).update(
+        conflicted=True, category=ConflictCategory.WORK, decision=ConflictDecision.EXCLUDED
+    )
+    sync_proposal_access([review.member])
+
+    with pytest.raises(ValidationError, match="kept out"):
+        submit_assisted_review(review, by=make_funding_staff(), scores=all_scores(review))
+
+    assert Review.objects.get().status == ReviewStatus.ASSIGNED
+    assert (Score.objects.count(), Engagement.objects.count()) == (0, 0)
 
 
 def test_no_paid_work_for_a_seat_whose_person_was_erased():

@@ -59,9 +59,12 @@ def test_staff_close_scoring_from_the_panel_page_and_members_can_no_longer_score
     assert refused.value.code == "scoring_closed"
     review.refresh_from_db()
     assert review.status == ReviewStatus.ASSIGNED
-    # The member's review page is locked: a post is refused.
+    # The member's review page is locked: a post is refused, saying why.
     client.force_login(member.person.user)
-    assert client.post(f"/portal/funding/reviews/{review.pk}/", {"send": "x"}).status_code == 403
+    refused = client.post(f"/portal/funding/reviews/{review.pk}/", {"send": "x"}, follow=True)
+    assert refused.redirect_chain == [(f"/portal/funding/reviews/{review.pk}/", 302)]
+    assert "Scoring has closed, so your review could not be saved." in refused.content.decode()
+    assert Review.objects.get().status == ReviewStatus.ASSIGNED
 
 
 def test_closing_before_scoring_starts_is_refused_with_a_message_and_changes_nothing(client):

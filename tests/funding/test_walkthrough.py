@@ -466,7 +466,9 @@ def staff_close_scoring(cast: Cast, panel: Panel) -> None:
     assert scoring_window_closed(panel)
     assert not scoring_is_open(panel)
     review = Review.objects.filter(member__panel=panel, member__person=cast.lee_user.person).first()
-    assert cast.lee.post(f"/portal/funding/reviews/{review.pk}/", {"send": "x"}).status_code == 403
+    refused = cast.lee.post(f"/portal/funding/reviews/{review.pk}/", {"send": "x"}, follow=True)
+    assert refused.redirect_chain == [(f"/portal/funding/reviews/{review.pk}/", 302)]
+    assert "You have already sent this review, so it cannot be changed." in page(refused)
 
 
 def staff_see_results(cast: Cast, call: Call, flagged: Proposal) -> None:
