@@ -20,7 +20,7 @@ from django.db.models.functions import Coalesce
 
 from coprod.models import User
 from coprod.permissions import is_staff_with
-from funding.enums import PanelRole, ProposalStatus, ReviewStatus, ScoredBy
+from funding.enums import Eligibility, PanelRole, ProposalStatus, ReviewStatus, ScoredBy
 from funding.models import Call, Criterion, Proposal, Review, Score
 from funding.permissions import granted, may_manage_reviews, openable_proposals_for_user
 
@@ -67,7 +67,8 @@ def reviews_for_user(user: User) -> QuerySet[Review]:
     return (
         Review.objects.filter(member__person_id=person_id)
         .exclude(status=ReviewStatus.STEPPED_BACK)
-        .filter(granted(user, "proposal_id"))
+        .filter(granted(user, "proposal_id"), proposal__status=ProposalStatus.SUBMITTED)
+        .exclude(proposal__eligibility=Eligibility.INELIGIBLE)
         .select_related("member", "proposal__call__panel", "assisted_by__person")
     )
 
