@@ -534,7 +534,9 @@ def _scale_call(number, title, count, staff, lee, researchers, lees, policymaker
     reviews = []
     for index, proposal in enumerate(proposals):
         trio = [
-            demo_lee if demo_lee and index % 5 == 0 else by_role[PanelRole.LEE][index % 3],
+            demo_lee
+            if demo_lee and index % 5 == 0
+            else by_role[PanelRole.LEE][index % len(by_role[PanelRole.LEE])],
             by_role[PanelRole.RESEARCHER][index % len(by_role[PanelRole.RESEARCHER])],
             by_role[PanelRole.POLICYMAKER][index % len(by_role[PanelRole.POLICYMAKER])],
         ]

@@ -107,8 +107,10 @@ def test_portal_my_information_queries(client):
 
     # The core's 10, and recruitment's part of the file (recruitment.selectors: 3, the receipts:
     # 1, 3 for applications, their histories and referrals made, and 2 for training and
-    # onboarding), and funding's proposals: 1.
-    assert count == 20
+    # onboarding), and funding's 7: proposals with their decisions, and their files (2), panel
+    # seats, conflict declarations, reviews (their scores are not read when there are none),
+    # meeting availability and attendance.
+    assert count == 25
 
 
 @pytest.mark.parametrize(
