@@ -16,6 +16,11 @@ urlpatterns = [
     path("<int:panel_id>/members/add/", views.member_add, name="add_member"),
     path("<int:panel_id>/members/<int:member_id>/chair/", views.member_chair, name="chair"),
     path("<int:panel_id>/members/<int:member_id>/remove/", views.member_remove, name="remove"),
+    path(
+        "<int:panel_id>/members/<int:member_id>/declare/",
+        views.member_declare,
+        name="declare_for",
+    ),
     path("<int:panel_id>/conflicts/", views.conflict_list, name="conflicts"),
     path(
         "<int:panel_id>/conflicts/<int:declaration_id>/",

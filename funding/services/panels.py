@@ -31,7 +31,7 @@ from funding.enums import (
     ReviewStatus,
 )
 from funding.models import Call, ConflictDeclaration, Panel, PanelMember
-from funding.permissions import panel_proposals, sync_proposal_access
+from funding.permissions import may_manage_panels, panel_proposals, sync_proposal_access
 from funding.services.calls import move_call
 
 MANAGE_PANEL = "funding.manage_panel"
@@ -372,8 +372,17 @@ def start_scoring(panel: Panel, *, by: Actor, override_reason: str = "") -> Pane
 
 
 def _refuse_unless_seat_holder(member: PanelMember, by: Actor) -> None:
-    if member.person_id is None or getattr(by, "person_id", None) != member.person_id:
+    """The member themselves, or funding staff who manage panels recording it for them after
+    reading the terms to them and talking their declarations through (an "assisted" declaration:
+    a member without a login, or who would rather do it by telephone). The audit trail records
+    who acted."""
+    if member.person_id is None:
         raise ValidationError(_("Only the member can do this."), code="not_yours")
+    if getattr(by, "person_id", None) == member.person_id:
+        return
+    if isinstance(by, User) and may_manage_panels(by):
+        return
+    raise ValidationError(_("Only the member can do this."), code="not_yours")
 
 
 @records_actor

@@ -12,8 +12,9 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,7 @@ from funding.forms import (
     AddMemberForm,
     AssignForm,
     ConflictDecisionForm,
+    DeclarationForm,
     MemberSearchForm,
     PanelSettingsForm,
     StartScoringForm,
@@ -39,6 +41,7 @@ from funding.permissions import (
     scoring_window_closed,
 )
 from funding.selectors import (
+    declaration_rows,
     kept_out_reviews,
     panel_assignments,
     panel_calls_for_user,
@@ -46,14 +49,17 @@ from funding.selectors import (
     panel_members,
     panels_for_user,
     people_for_seat,
+    proposals_for_declaring,
 )
 from funding.services import (
+    accept_confidentiality,
     add_member,
     assign_automatically,
     assign_reviewer,
     composition_problems,
     create_panel,
     decide_conflict,
+    declare_conflicts,
     may_decide_conflict,
     remove_member,
     set_chair,
@@ -397,3 +403,54 @@ __all__ = [
     "panel_start",
     "unassign",
 ]
+
+
+@require_http_methods(["GET", "POST"])
+def member_declare(request: HttpRequest, panel_id: int, member_id: int) -> HttpResponse:
+    """An assisted declaration: staff read the confidentiality terms to a member (one without a
+    login, or who would rather do it by telephone), record that they accept them, and record
+    their answer for each proposal, in one step. The audit trail records who acted."""
+    panel = _panel(request, panel_id)
+    member = _member(panel, member_id)
+    if member.person_id is None:
+        raise Http404
+    proposals = list(proposals_for_declaring(member))
+    form = DeclarationForm(request.POST if request.method == "POST" else None, proposals=proposals)
+    # Inside this page's own form, with its own button (the member's says "Send my declarations").
+    form.helper.form_tag = False
+    form.helper.layout.fields.pop()
+    accepted = member.confidentiality_accepted_at is not None
+    if request.method == "POST":
+        terms_read = request.POST.get("terms_read") == "yes"
+        if not accepted and not terms_read:
+            form.add_error(
+                None,
+                _("Say that you read the confidentiality terms to them and they accept them."),
+            )
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    if not accepted:
+                        accept_confidentiality(member, by=request.user)
+                    declare_conflicts(member, form.answers(), by=request.user)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Their declarations are recorded, as entered by you for them."),
+                )
+                return redirect("funding_panels:panel", panel_id=panel.pk)
+    return render(
+        request,
+        "funding/panels/staff/declare_for.html",
+        {
+            "panel": panel,
+            "member": member,
+            "form": form,
+            "proposals": proposals,
+            "accepted": accepted,
+            "answered": list(declaration_rows(member)),
+        },
+        status=400 if form.errors else 200,
+    )

@@ -217,6 +217,16 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     ],
     "funding_panels:chair": Entry(STAFF_WRITE, build=other_lee, method="post", snapshot=members),
     "funding_panels:remove": Entry(STAFF_WRITE, build=other_lee, method="post", snapshot=members),
+    "funding_panels:declare_for": [
+        Entry(STAFF_READ, build=other_lee, case="a member's"),
+        Entry(
+            STAFF_WRITE,
+            build=other_lee,
+            case="sent for a member who has declared everything",
+            method="post",
+            snapshot=seat_state,
+        ),
+    ],
     "funding_panels:conflicts": Entry(STAFF_READ, build=panel()),
     "funding_panels:decide": [
         Entry(STAFF_READ, build=staff_conflict, case="form"),
