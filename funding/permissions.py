@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import Permission
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import BigIntegerField, CharField, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -85,9 +86,11 @@ def excluded_proposal_ids(member: PanelMember) -> set[int]:
     return set(conflicted) | set(own.values_list("pk", flat=True))
 
 
+@transaction.atomic
 def sync_proposal_access(members: Iterable[PanelMember]) -> None:
     """Grant `funding.review_proposal` on each proposal the members may open, and take it away
-    from every other proposal of their panel. Part of the caller's transaction.
+    from every other proposal of their panel. Part of the caller's transaction (a transaction of
+    its own when called outside one, e.g. by set-up code).
 
     Locks the members' rows first, so two syncs of one member run one after the other: without
     it, a sync that read a declaration as clear before a concurrent exclusion committed could

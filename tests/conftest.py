@@ -47,8 +47,14 @@ def require_env_or_skip(flag: str, reason: str) -> None:
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (live server, real worker) empty every table when they end. Unless
     they use serialized rollback, migration data (consent texts, staff groups, content types) is
-    gone for the tests after them, or comes back with clashing ids. Refuse them at collection."""
+    gone for the tests after them, or comes back with clashing ids. Refuse them at collection.
+
+    Tests with a real Celery worker share one broker queue: under pytest-xdist (`make test` runs
+    two processes, `--dist loadgroup`) they are kept in one group, so they run one after the
+    other in the same process and no worker takes another test's tasks."""
     for item in items:
+        if item.get_closest_marker("worker") is not None:
+            item.add_marker(pytest.mark.xdist_group("broker"))
         marker = item.get_closest_marker("django_db")
         transactional = (
             "transactional_db" in item.fixturenames
