@@ -49,10 +49,12 @@ def test_worker_runs_the_sweep_through_the_broker_and_queues_each_reminder_once(
     poll, seats = meeting_in_six_days("sam@example.org", "jo@example.org")
 
     first = remind_meetings.delay()
-    # The sweep, then the one task that delivers its batch (enqueued after its commit).
-    assert wait_until(lambda: len(finished_tasks) == 2)
+    # The sweep, then the task that delivers its batch (enqueued after its commit): wait for
+    # both messages to be sent (a machine under load may take longer than usual).
+    sent = Notification.objects.filter(status="sent")
+    assert wait_until(lambda: first.id in finished_tasks and sent.count() == 2, timeout=30)
     second = remind_meetings.delay()
-    assert wait_until(lambda: second.id in finished_tasks)
+    assert wait_until(lambda: second.id in finished_tasks, timeout=30)
 
     assert first.id in finished_tasks
     assert sorted(FundingReminder.objects.values_list("kind", "object_id", "occasion")) == sorted(
