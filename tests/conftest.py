@@ -44,6 +44,15 @@ def require_env_or_skip(flag: str, reason: str) -> None:
     pytest.skip(reason)
 
 
+LONGEST_FIRST = (
+    "tests/test_page_queries.py",
+    "tests/test_bench.py",
+    "tests/coprod/test_doors.py::test_seed_demo_at_a_scale",
+    "tests/recruitment/test_demo.py::test_demo_at_a_scale",
+    "tests/funding/test_demo.py::test_at_a_scale",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     """Transactional tests (live server, real worker) empty every table when they end. Unless
     they use serialized rollback, migration data (consent texts, staff groups, content types) is
@@ -70,3 +79,6 @@ def pytest_collection_modifyitems(config, items):
                 "request the `django_db_serialized_rollback` fixture or mark it "
                 "`django_db(transaction=True, serialized_rollback=True)`."
             )
+    # The longest tests (seeding the demo at scale 100, the benchmark) first: handed out last,
+    # one of them would keep one process busy minutes after the other has finished.
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
