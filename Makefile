@@ -22,7 +22,7 @@ run: install assets $(DEV)/field-encryption.key
 	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:8000
 
 # Two processes (pytest-xdist), one per core of the machine we run on; the tests that use a real
-# Celery worker stay in one process (tests/conftest.py).
+# Celery worker run one at a time (a lock on their broker database: tests/brokers.py).
 test: install assets browser
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 

@@ -60,9 +60,11 @@ def pytest_collection_modifyitems(config, items):
 
     Tests with a real Celery worker share one broker queue: under pytest-xdist (`make test` runs
     two processes, `--dist loadgroup`) they are kept in one group, so they run one after the
-    other in the same process and no worker takes another test's tasks."""
+    other in the same process and no worker takes another test's tasks (a test that asks for
+    the `worker` fixture without the mark as well). With pytest 9.2 xdist groups nothing
+    (pytest-dev/pytest-xdist#1386): the lock of tests/brokers.py is what keeps them apart."""
     for item in items:
-        if item.get_closest_marker("worker") is not None:
+        if item.get_closest_marker("worker") is not None or "worker" in item.fixturenames:
             item.add_marker(pytest.mark.xdist_group("broker"))
         marker = item.get_closest_marker("django_db")
         transactional = (

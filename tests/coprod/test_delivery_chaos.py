@@ -35,6 +35,7 @@ from coprod.models import Notification
 from coprod.services.notifications import deliver_notification, message_id
 from coprod.tasks import deliver_notification as deliver_task
 from coprod.tasks import dispatch_due_notifications as dispatch_task
+from tests.brokers import broker_to_ourselves
 from tests.conftest import require_env_or_skip
 from tests.factories import NotificationFactory
 from tests.factories.core import make_reachable_person
@@ -169,15 +170,17 @@ def chaos_broker(settings):
             "COPROD_REQUIRE_WORKER", "SQLite in memory: the chaos test needs PostgreSQL"
         )
     url = urlsplit(settings.COPROD_TEST_BROKER_URL)._replace(path=f"/{CHAOS_BROKER_DB}").geturl()
-    redis.Redis.from_url(url).flushdb()
-    eager = app.conf.task_always_eager
-    app.conf.task_always_eager = False
-    try:
-        with app.connection_for_write(url) as broker:
-            yield broker
-    finally:
-        app.conf.task_always_eager = eager
+    # A fixed database: held for the test's whole run (tests/brokers.py).
+    with broker_to_ourselves(url):
         redis.Redis.from_url(url).flushdb()
+        eager = app.conf.task_always_eager
+        app.conf.task_always_eager = False
+        try:
+            with app.connection_for_write(url) as broker:
+                yield broker
+        finally:
+            app.conf.task_always_eager = eager
+            redis.Redis.from_url(url).flushdb()
 
 
 class Worker:

@@ -18,6 +18,7 @@ from coprod.enums import NotificationStatus
 from coprod.models import Notification
 from coprod.services.notifications import queue_account_email, queue_notification
 from coprod.tasks import deliver_notification
+from tests.brokers import broker_to_ourselves
 from tests.conftest import require_env_or_skip
 from tests.factories import NotificationFactory
 from tests.factories.core import make_reachable_person
@@ -58,6 +59,11 @@ def worker(settings, finished_tasks):
             "COPROD_REQUIRE_WORKER",
             "SQLite in memory: the worker test needs PostgreSQL (DATABASE_URL)",
         )
+    with broker_to_ourselves(broker_url):
+        yield from _started_worker(broker_url)
+
+
+def _started_worker(broker_url):
     redis.Redis.from_url(broker_url).flushdb()
     changes = {"task_always_eager": False, "broker_url": broker_url}
     # The embedded worker sets up Celery logging: keep the root logger's (redacting) handlers.
