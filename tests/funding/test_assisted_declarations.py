@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from coprod.enums import StaffGroup
 from funding.enums import ConflictCategory, ConflictDecision, PanelRole
-from funding.models import ConflictDeclaration
+from funding.models import ConflictDeclaration, PanelMember
 from funding.permissions import openable_proposals
 from funding.services import accept_confidentiality, add_member, answer_field, declare_conflicts
 from tests.factories.core import make_person, make_staff
@@ -129,3 +129,34 @@ def test_a_participant_cannot_declare_for_another_member():
         accept_confidentiality(member, by=other)
     with pytest.raises(ValidationError):
         declare_conflicts(member, {}, by=other)
+
+
+def test_declarations_refused_by_the_service_leave_the_terms_unaccepted(client, monkeypatch):
+    """Terms and declarations are one step: when the declarations are refused after the terms
+    were recorded (a proposal sent meanwhile, say), the acceptance is undone too."""
+    from funding.views import panels as views
+
+    def refuse(member, answers, *, by):
+        raise ValidationError({answer_field(first.pk, "conflict"): ["Refused."]})
+
+    panel, member, first, second = panel_with_member_without_login()
+    client.force_login(make_funding_staff())
+    monkeypatch.setattr(views, "declare_conflicts", refuse)
+
+    response = client.post(url(panel, member), answers(first, second))
+
+    assert response.status_code == 400
+    member.refresh_from_db()
+    assert member.confidentiality_accepted_at is None
+    assert not LogEntry.objects.filter(
+        content_type__model="panelmember", object_id=member.pk, action=LogEntry.Action.UPDATE
+    ).exists()
+
+
+def test_a_seat_without_a_person_is_not_found(client):
+    """A seat whose person is gone (erased): nobody to declare for."""
+    panel, seat, _first, _second = panel_with_member_without_login()
+    PanelMember.objects.filter(pk=seat.pk).update(person=None)
+    client.force_login(make_funding_staff())
+
+    assert client.get(url(panel, seat)).status_code == 404
