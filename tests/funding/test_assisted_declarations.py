@@ -13,6 +13,7 @@ from funding.enums import ConflictCategory, ConflictDecision, PanelRole
 from funding.models import ConflictDeclaration, PanelMember
 from funding.permissions import openable_proposals
 from funding.services import accept_confidentiality, add_member, answer_field, declare_conflicts
+from funding.services.panels import Answer
 from tests.factories.core import make_person, make_staff
 from tests.factories.funding import PanelFactory, ProposalFactory, make_funding_staff
 
@@ -160,3 +161,36 @@ def test_a_seat_without_a_person_is_not_found(client):
     client.force_login(make_funding_staff())
 
     assert client.get(url(panel, seat)).status_code == 404
+
+
+def test_staff_cannot_overwrite_an_answer_already_given(client):
+    """An answer the member gave (a conflict, waiting for a decision) stays as it is when staff
+    later send another answer for the same proposal, through the page or the service."""
+    panel, member, first, second = panel_with_member_without_login()
+    staff = make_funding_staff()
+    accept_confidentiality(member, by=staff)
+    declare_conflicts(
+        member,
+        {
+            first.pk: Answer(True, ConflictCategory.USED_SERVICES, "Their drop-in."),
+            second.pk: Answer(False),
+        },
+        by=staff,
+    )
+    third = ProposalFactory(call=panel.call)
+    client.force_login(staff)
+
+    response = client.post(
+        url(panel, member),
+        {
+            answer_field(first.pk, "conflict"): "no",
+            answer_field(third.pk, "conflict"): "no",
+        },
+    )
+    declare_conflicts(member, {first.pk: Answer(False), third.pk: Answer(False)}, by=staff)
+
+    assert response.status_code == 302
+    declarations = ConflictDeclaration.objects.filter(member=member, proposal=first)
+    assert [(d.conflicted, d.decision) for d in declarations] == [(True, ConflictDecision.PENDING)]
+    assert first not in openable_proposals(member)
+    assert ConflictDeclaration.objects.filter(member=member, proposal=third).count() == 1
