@@ -61,6 +61,13 @@ def test_staff_record_the_terms_and_declarations_of_a_member_without_a_login(cli
         content_type__model="conflictdeclaration", object_id=conflict.pk
     ).get()
     assert entry.actor == staff
+    acceptance = LogEntry.objects.filter(
+        content_type__model="panelmember",
+        object_id=member.pk,
+        action=LogEntry.Action.UPDATE,
+        changes__has_key="confidentiality_accepted_at",
+    ).get()
+    assert acceptance.actor == staff
 
 
 def test_the_terms_must_be_read_to_them_and_nothing_is_saved_without(client):
