@@ -12,7 +12,6 @@ inserted, and the link between them."""
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -22,8 +21,6 @@ import icalendar
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import CharField, OuterRef, Subquery, Value
-from django.db.models.functions import Cast, Concat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -31,7 +28,7 @@ from django.utils.translation import gettext as _
 
 from coprod.audit import Actor, records_actor
 from coprod.enums import NotificationCategory, StaffGroup
-from coprod.models import Notification, User
+from coprod.models import User
 from coprod.services.notifications import Attachment, Outgoing, queue_notifications
 from funding.enums import Availability, FundingReminderKind, PollStatus
 from funding.models import (
@@ -52,6 +49,7 @@ from funding.selectors.meetings import (
     voting_members,
     when_in_words,
 )
+from funding.services import reminders
 from recruitment.enums import EngagementKind, EngagementStatus
 from recruitment.models import Engagement
 from recruitment.selectors.reminders import staff_to_remind
@@ -64,7 +62,6 @@ DEFAULT_PREPARATION_HOURS = 2
 INVITATION = "funding_meeting_invitation"
 REMINDER = "funding_meeting_reminder"
 NO_SLOT = "funding_meeting_no_slot"
-REMINDER_KEY_PREFIX = "funding.reminder"
 # (occasion, how long before the meeting it is due): the 7-day reminder is due from 7 days
 # before until the 1-day one is; the 1-day one from 1 day before until the meeting starts.
 MEETING_REMINDERS = (("1-day", timedelta(days=1)), ("7-days", timedelta(days=7)))
@@ -402,10 +399,6 @@ def _tell_staff_no_slot(poll: MeetingPoll) -> None:
 # Reminders -------------------------------------------------------------------------------------
 
 
-def reminder_key(object_id: int, occasion: str) -> str:
-    return f"{REMINDER_KEY_PREFIX}:{FundingReminderKind.MEETING}:{object_id}:{occasion}"
-
-
 def _occasion(starts_at: datetime, now: datetime) -> str | None:
     for name, before in MEETING_REMINDERS:
         if starts_at - before <= now < starts_at:
@@ -465,55 +458,12 @@ def remind_meetings(*, by: Actor, now: datetime | None = None) -> int:
         (member.pk, occasion): Outgoing(
             person_id=member.person_id,
             kind=REMINDER,
-            key=reminder_key(member.pk, occasion),
+            key=reminders.reminder_key(FundingReminderKind.MEETING, member.pk, occasion),
             context=_meeting_context(poll, member),
         )
         for member, poll, occasion in meeting_reminders_due(now)
     }
-    if not due:
-        return 0
-    with transaction.atomic():
-        batch, ours = _insert_reminders(due, now=now)
-        queue_notifications([due[row] for row in ours])
-        _link_messages(batch)
-    return len(ours)
-
-
-def _insert_reminders(
-    rows: Iterable[tuple[int, str]], *, now: datetime
-) -> tuple[uuid.UUID, list[tuple[int, str]]]:
-    batch = uuid.uuid4()
-    FundingReminder.objects.bulk_create(
-        [
-            FundingReminder(
-                kind=FundingReminderKind.MEETING,
-                object_id=object_id,
-                occasion=occasion,
-                batch=batch,
-                sent_at=now,
-            )
-            for object_id, occasion in rows
-        ],
-        ignore_conflicts=True,
-    )
-    return batch, list(
-        FundingReminder.objects.filter(batch=batch).values_list("object_id", "occasion")
-    )
-
-
-def _link_messages(batch: uuid.UUID) -> None:
-    key = Concat(
-        Value(f"{REMINDER_KEY_PREFIX}:"),
-        OuterRef("kind"),
-        Value(":"),
-        Cast(OuterRef("object_id"), output_field=CharField()),
-        Value(":"),
-        OuterRef("occasion"),
-        output_field=CharField(),
-    )
-    FundingReminder.objects.filter(batch=batch).update(
-        notification=Subquery(Notification.objects.filter(idempotency_key=key).values("pk")[:1])
-    )
+    return reminders.send_once(FundingReminderKind.MEETING, due, now=now)
 
 
 # Attendance --------------------------------------------------------------------------------------

@@ -77,7 +77,7 @@ def _link_messages(batch: uuid.UUID) -> None:
     )
 
 
-def _send_once(kind: str, due: dict[tuple[int, str], Outgoing], *, now: datetime) -> int:
+def send_once(kind: str, due: dict[tuple[int, str], Outgoing], *, now: datetime) -> int:
     """Queue the messages `due` (by (object id, occasion)), each once: see the module's
     docstring."""
     if not due:
@@ -165,4 +165,4 @@ def remind_scoring_due(*, by: Actor, now: datetime | None = None) -> int:
                 "link": link,
             },
         )
-    return _send_once(kind, due, now=now)
+    return send_once(kind, due, now=now)

@@ -9,7 +9,7 @@ import pytest
 from coprod.models import Notification
 from funding.enums import FundingReminderKind, PanelRole, PollStatus
 from funding.models import FundingReminder, MeetingPoll
-from funding.services import meetings
+from funding.services import reminders
 from funding.services.meetings import remind_meetings
 from tests.factories.core import TEST_ACTOR, backdate_consent_texts
 from tests.factories.funding import PanelFactory, open_poll, reachable_seat
@@ -115,7 +115,7 @@ def test_reminder_sweep_killed_half_way_leaves_nothing_and_the_next_sends_all(
         raise SystemExit("worker killed after the reminders and messages were inserted")
 
     with monkeypatch.context() as patched:
-        patched.setattr(meetings, "_link_messages", killed)
+        patched.setattr(reminders, "_link_messages", killed)
         with pytest.raises(SystemExit), django_capture_on_commit_callbacks(execute=True):
             remind_meetings(by=TEST_ACTOR)
     assert (FundingReminder.objects.count(), Notification.objects.count(), mailoutbox) == (0, 0, [])

@@ -15,7 +15,7 @@ from django.utils import timezone
 from coprod.models import Notification
 from funding.enums import Availability, FundingReminderKind, PanelRole, PollStatus
 from funding.models import FundingReminder, MeetingPoll, SlotAnswer
-from funding.services import meetings
+from funding.services import meetings, reminders
 from funding.tasks import remind_meetings
 from tests.conftest import require_env_or_skip
 from tests.coprod.test_worker import finished_tasks, wait_until, worker  # noqa: F401 (fixtures)
@@ -72,7 +72,7 @@ def test_two_sweeps_at_once_queue_each_reminder_once(monkeypatch):
     meeting_in_six_days(*(f"p{n}@example.org" for n in range(3)))
     inserted = threading.Event()
     go_on = threading.Event()
-    queue_for_real = meetings.queue_notifications
+    queue_for_real = reminders.queue_notifications
 
     def first_sweep_waits_after_its_insert(items):
         # The first sweep to get here holds its rows, uncommitted, while the second sweep runs.
@@ -81,7 +81,7 @@ def test_two_sweeps_at_once_queue_each_reminder_once(monkeypatch):
             go_on.wait(timeout=10)
         return queue_for_real(items)
 
-    monkeypatch.setattr(meetings, "queue_notifications", first_sweep_waits_after_its_insert)
+    monkeypatch.setattr(reminders, "queue_notifications", first_sweep_waits_after_its_insert)
     results = {}
 
     def sweep(name):
