@@ -422,6 +422,21 @@ if COPROD_PROPOSAL_FILES_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or
 ):
     raise ImproperlyConfigured("COPROD_PROPOSAL_FILES_ROOT must not be inside a served folder.")
 
+# Partnership documents and library files (partnerships.models: agreements, resources): like
+# proposal files, outside every served folder, sent only by a view that checks who may see them.
+COPROD_PARTNERSHIP_FILES_ROOT = Path(
+    env.str("COPROD_PARTNERSHIP_FILES_ROOT", default=str(BASE_DIR / ".dev" / "partnership-files"))
+)
+if COPROD_PARTNERSHIP_FILES_ROOT.resolve().is_relative_to(STATIC_ROOT.resolve()) or any(
+    COPROD_PARTNERSHIP_FILES_ROOT.resolve().is_relative_to(Path(folder).resolve())
+    for folder in STATICFILES_DIRS
+):
+    raise ImproperlyConfigured("COPROD_PARTNERSHIP_FILES_ROOT must not be inside a served folder.")
+# "You said, we did": open items older than this many days are flagged to the partnership's lead.
+COPROD_YOU_SAID_FLAG_AFTER_DAYS = env_int("COPROD_YOU_SAID_FLAG_AFTER_DAYS", default=60)
+if COPROD_YOU_SAID_FLAG_AFTER_DAYS < 1:
+    raise ImproperlyConfigured("COPROD_YOU_SAID_FLAG_AFTER_DAYS must be 1 or more.")
+
 # Logging: to stderr, without personal data (see coprod.logging).
 LOGGING = {
     "version": 1,

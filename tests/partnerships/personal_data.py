@@ -1,0 +1,23 @@
+"""The canary for partnerships (tests/coprod/test_data_rights.py): `word` in every personal field
+this app holds about the person, through the services where there is one. Each area adds its
+part below, in its own block."""
+
+from __future__ import annotations
+
+from coprod.models import User
+from partnerships.enums import PartnershipRole
+from partnerships.models import OrganisationPractitioner
+from tests.factories.partnerships import OrganisationFactory, PartnershipFactory, add_member
+
+
+def fill(user: User, word: str) -> None:
+    person = user.person
+    partnership = PartnershipFactory()
+    add_member(partnership, person, PartnershipRole.LEE)
+    OrganisationPractitioner.objects.create(organisation=OrganisationFactory(), person=person)
+    for area_fill in AREA_FILLS:
+        area_fill(user, word, partnership)
+
+
+# Each area's filler: (user, word, a partnership the user is an LEE member of).
+AREA_FILLS: list = []
