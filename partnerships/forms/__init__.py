@@ -1,0 +1,1 @@
+"""Forms for partnerships, one module per area (import from the module)."""

@@ -1,0 +1,1 @@
+"""Views for partnerships, one module per area (import from the module)."""
