@@ -32,7 +32,9 @@ EXPECTED = {
     # onboarding).
     # Funding's (8): proposals with their files (2), panel seats, conflict declarations, reviews
     # with their scores (2), meeting availability and attendance.
-    "/portal/my-information/": 26,
+    # Partnerships' (7): practitioner links, memberships, meeting invitations, "you said" input,
+    # resources proposed, contributions, self-assessment rounds answered (never the answers).
+    "/portal/my-information/": 33,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
     "/staff/": 4,
