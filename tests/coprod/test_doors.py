@@ -20,6 +20,7 @@ from coprod.enums import NotificationStatus, Role, StaffGroup
 from coprod.models import ErasureRequest, Invitation, Notification, Person, RoleGrant, User
 from coprod.selectors import count_subquery
 from funding.demo import DEMO_EXTRA_PEOPLE
+from partnerships.demo.base import EXTRA_LEES
 from tests.factories import NotificationFactory, make_staff, make_user
 from tests.queries import count_queries
 
@@ -172,8 +173,9 @@ def test_seed_demo_at_a_scale_adds_that_many_times_the_people_and_only_once(sett
     )
     call_command("seed_demo", "--scale", "10", stdout=StringIO())
 
-    # Funding's demo adds a few people without a login (other applicants and panel members).
-    assert counts[0] == 6 * 10 + len(DEMO_EXTRA_PEOPLE)
+    # Funding's demo adds a few people without a login (other applicants and panel members), and
+    # partnerships' a few more lived experience experts.
+    assert counts[0] == 6 * 10 + len(DEMO_EXTRA_PEOPLE) + len(EXTRA_LEES)
     assert (
         Person.objects.count(),
         RoleGrant.objects.count(),
@@ -187,9 +189,9 @@ def test_seed_demo_at_a_scale_adds_that_many_times_the_people_and_only_once(sett
     assert (demo.filter(status="sent").count(), demo.filter(status="held").count()) == (50, 9)
     assert counts[3:] == (9, 2)
     # Ayo, and every fifth of the 54 added people (indices 1, 6, ..., 51).
-    # (and funding's named LEEs on its demo panels).
+    # (and funding's named LEEs on its demo panels, and partnerships' in its partnerships).
     funding_lees = sum(1 for _name, role in DEMO_EXTRA_PEOPLE if role == Role.LEE)
-    assert Person.objects.holding(Role.LEE).count() == 1 + 11 + funding_lees
+    assert Person.objects.holding(Role.LEE).count() == 1 + 11 + funding_lees + len(EXTRA_LEES)
 
 
 # Periodic tasks ------------------------------------------------------------------------------
