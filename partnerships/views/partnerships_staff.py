@@ -163,7 +163,12 @@ def partnership_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def partnership_detail(request: HttpRequest, partnership_id: int) -> HttpResponse:
-    partnership = _partnership(request, partnership_id)
+    _staff_only(request)
+    partnership = get_object_for_user(
+        request,
+        lambda user: managed_partnerships_for_user(user).select_related("lead__person"),
+        pk=partnership_id,
+    )
     return render(
         request,
         "partnerships/staff/partnership.html",
