@@ -12,9 +12,11 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from coprod.admin.restrictions import RestrictedLookupsMixin
 from coprod.models import Person
 from partnerships.models import (
     LevelChange,
@@ -49,11 +51,16 @@ class PractitionerInline(admin.TabularInline):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "region"]
     list_filter = ["kind"]
     search_fields = ["name", "region"]
     inlines = [PractitionerInline]
+
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 class LevelChangeInline(admin.TabularInline):
@@ -87,7 +94,7 @@ class MemberInline(admin.TabularInline):
 
 
 @admin.register(Partnership)
-class PartnershipAdmin(admin.ModelAdmin):
+class PartnershipAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "status", "level", "lead", "starts_on"]
     list_filter = ["status", "level"]
     search_fields = ["title"]
@@ -114,7 +121,7 @@ class PartnershipAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnershipMember)
-class PartnershipMemberAdmin(admin.ModelAdmin):
+class PartnershipMemberAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["partnership", "person", "role", "joined_on", "left_on"]
     list_filter = ["role"]
     list_select_related = ["partnership", "person"]
