@@ -618,3 +618,18 @@ def test_portal_link_shows_to_people_who_can_be_members(client, lee):
     response = client.get(reverse("portal:home"))
 
     assert reverse("partnerships_portal:list") in response.content.decode()
+
+
+def test_staff_home_links_the_overview_and_organisations_for_the_team(client, team):
+    page = client.get(reverse("staff:home")).content.decode()
+
+    assert reverse("partnerships_staff:overview") in page
+    assert reverse("partnerships_staff:organisations") in page
+
+
+def test_staff_home_has_no_organisations_link_for_other_teams(client):
+    client.force_login(make_staff(StaffGroup.FUNDING))
+
+    page = client.get(reverse("staff:home")).content.decode()
+
+    assert reverse("partnerships_staff:organisations") not in page
