@@ -60,3 +60,52 @@ DOORS = AppDoors(
         },
     ),
 )
+
+
+# Organisations, partnerships, the ladder and members (helper "core") ----------------------------
+from dataclasses import replace  # noqa: E402
+
+from django.http import HttpRequest  # noqa: E402
+
+from coprod.doors import PortalLink, StaffLink, UrlInclude, current_roles  # noqa: E402
+from partnerships.enums import PartnershipRole  # noqa: E402
+
+# People holding any of these roles can be members: the portal link shows to them (no query).
+MEMBER_ROLES = frozenset(PartnershipRole.values)
+
+
+def _may_be_member(request: HttpRequest) -> bool:
+    if request.user.is_staff or getattr(request.user, "person", None) is None:
+        return False
+    return bool(MEMBER_ROLES & current_roles(request))
+
+
+DOORS = replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("staff/partnerships/", "partnerships.urls_staff"),
+        UrlInclude("portal/partnerships/", "partnerships.urls_portal"),
+    ],
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(_("Partnerships"), "partnerships_portal:list", order=60, visible=_may_be_member),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Partnerships: where each stands on the ladder"),
+            "partnerships_staff:overview",
+            ("partnerships.view_partnership",),
+            PARTNERSHIPS,
+            10,
+        ),
+        StaffLink(
+            _("Partner organisations and their practitioners"),
+            "partnerships_staff:organisations",
+            ("partnerships.view_organisation",),
+            PARTNERSHIPS,
+            20,
+        ),
+    ],
+)
