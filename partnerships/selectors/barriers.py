@@ -3,7 +3,7 @@ staff pages, and the count of open barriers by kind across partnerships (the sta
 
 from __future__ import annotations
 
-from django.db.models import Count, QuerySet
+from django.db.models import Case, Count, IntegerField, QuerySet, Value, When
 
 from coprod.models import User
 from partnerships.enums import BarrierKind, BarrierStatus
@@ -18,7 +18,17 @@ def managed_barriers_for_user(user: User) -> QuerySet[Barrier]:
 
 def barriers_of(partnership: Partnership) -> QuerySet[Barrier]:
     """`partnership`'s barriers, the open ones first, then the latest noticed."""
-    return Barrier.objects.filter(partnership=partnership).order_by("status", "-raised_on", "-pk")
+    return (
+        Barrier.objects.filter(partnership=partnership)
+        .annotate(
+            open_first=Case(
+                When(status=BarrierStatus.OPEN, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("open_first", "-raised_on", "-pk")
+    )
 
 
 def open_barrier_counts(partnerships: QuerySet[Partnership]) -> dict[str, int]:

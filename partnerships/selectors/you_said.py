@@ -55,8 +55,15 @@ def staff_you_said(items: QuerySet[YouSaidItem], *, only_open: bool = False) -> 
         items = items.filter(status=YouSaidStatus.OPEN)
     return (
         with_flag(items)
+        .annotate(
+            is_open=Case(
+                When(status=YouSaidStatus.OPEN, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
         .select_related("given_by", "partnership")
-        .order_by("-flagged", "status", "-said_on", "-pk")
+        .order_by("-flagged", "-is_open", "-said_on", "-pk")
     )
 
 
