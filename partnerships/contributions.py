@@ -109,3 +109,41 @@ DOORS = replace(
         ),
     ],
 )
+
+
+# Decisions, tensions and influence (helper "influence") -----------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from coprod.doors import Crontab, Periodic, StaffLink, UrlInclude  # noqa: E402
+from partnerships.selectors.you_said import overdue_you_said_count  # noqa: E402
+
+DOORS = replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("staff/partnerships/decisions/", "partnerships.urls_decisions_staff"),
+        UrlInclude("portal/partnerships/decisions/", "partnerships.urls_decisions"),
+        UrlInclude("staff/partnerships/barriers/", "partnerships.urls_barriers_staff"),
+        UrlInclude("staff/partnerships/you-said/", "partnerships.urls_you_said_staff"),
+        UrlInclude("portal/partnerships/you-said/", "partnerships.urls_you_said"),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("\u201cYou said, we did\u201d: items open too long"),
+            "partnerships_you_said_staff:all",
+            ("partnerships.view_yousaiditem",),
+            PARTNERSHIPS,
+            60,
+            count=overdue_you_said_count,
+        ),
+    ],
+    periodic_tasks=[
+        *DOORS.periodic_tasks,
+        Periodic(
+            "Flag old \u201cyou said, we did\u201d items to the partnership's lead",
+            "coprod.partnerships.flag_old_you_said",
+            crontab=Crontab(minute="30", hour="8"),
+        ),
+    ],
+)

@@ -2,4 +2,7 @@
 Changes that carry rules (the ladder, closing "you said" items, publishing) go through the
 staff pages and partnerships.services; the admin shows them read-only where it says so."""
 
-from partnerships.admin import partnerships  # noqa: F401
+from partnerships.admin import (
+    influence,  # noqa: F401
+    partnerships,  # noqa: F401
+)

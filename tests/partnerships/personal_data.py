@@ -21,3 +21,23 @@ def fill(user: User, word: str) -> None:
 
 # Each area's filler: (user, word, a partnership the user is an LEE member of).
 AREA_FILLS: list = []
+
+
+# Decisions, tensions and influence (helper "influence"): what they said, their words not to be
+# kept after erasure.
+def _fill_you_said(user: User, word: str, partnership) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from partnerships.services.you_said import record_you_said
+
+    record_you_said(
+        partnership,
+        by=partnership.lead,
+        given_by=user.person,
+        said=f"{word} said this",
+        said_on=timezone.localdate(),
+        keep_words=False,
+    )
+
+
+AREA_FILLS.append(_fill_you_said)
