@@ -128,9 +128,11 @@ class RoundResults:
     by_role_withheld: bool = False
 
     @property
-    def rows(self) -> list[tuple[str, Decimal | None]]:
+    def rows(self) -> list[tuple[str, Decimal | None, list[Decimal | None]]]:
+        """Per value: its label, everyone's average, and each shown role's average."""
         return [
-            (value.label, average) for value, average in zip(VALUES, self.averages, strict=True)
+            (value.label, self.averages[index], [line.averages[index] for line in self.by_role])
+            for index, value in enumerate(VALUES)
         ]
 
 
@@ -260,8 +262,7 @@ class Trend:
     def columns(self) -> list[tuple[str, float]]:
         """Each round's title and where it sits on the x axis."""
         return [
-            (result.round.title, x)
-            for result, x in zip(self.rounds, self.x_positions, strict=True)
+            (result.round.title, x) for result, x in zip(self.rounds, self.x_positions, strict=True)
         ]
 
     @property
