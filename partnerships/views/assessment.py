@@ -135,8 +135,15 @@ def results(request: HttpRequest, partnership_id: int) -> HttpResponse:
 # Staff -----------------------------------------------------------------------------------------
 
 
+def _staff_door(request: HttpRequest) -> None:
+    """The staff pages are for staff: anyone else is refused at the door (403), before any
+    partnership is looked up."""
+    require(request, request.user.is_staff)
+
+
 @require_http_methods(["GET"])
 def staff_rounds(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    _staff_door(request)
     partnership = get_object_for_user(request, managed_partnerships_for_user, pk=partnership_id)
     context = _results_context(partnership)
     context["may_manage"] = may_manage_partnership(request.user, partnership)
@@ -145,6 +152,7 @@ def staff_rounds(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def staff_open(request: HttpRequest, partnership_id: int) -> HttpResponse:
+    _staff_door(request)
     partnership = get_object_for_user(
         request, managed_partnerships_for_user, action=may_manage_partnership, pk=partnership_id
     )
@@ -170,6 +178,7 @@ def staff_open(request: HttpRequest, partnership_id: int) -> HttpResponse:
 
 
 def _staff_round(request: HttpRequest, round_id: int, *, manage: bool = False) -> AssessmentRound:
+    _staff_door(request)
     round_ = get_object_for_user(
         request,
         lambda user: managed_rounds_for_user(user).select_related("partnership"),
