@@ -259,10 +259,17 @@ class Trend:
     x_positions: list[float]
 
     @property
-    def columns(self) -> list[tuple[str, float]]:
-        """Each round's title and where it sits on the x axis."""
+    def columns(self) -> list[tuple[str, float, str]]:
+        """Each round's title, where it sits on the x axis and how its label is anchored there
+        (the first and last labels inwards, so that they are not cut off at the edges)."""
+        last = len(self.rounds) - 1
         return [
-            (result.round.title, x) for result, x in zip(self.rounds, self.x_positions, strict=True)
+            (
+                result.round.title,
+                x,
+                "middle" if last == 0 or 0 < n < last else ("start" if n == 0 else "end"),
+            )
+            for n, (result, x) in enumerate(zip(self.rounds, self.x_positions, strict=True))
         ]
 
     @property
@@ -272,6 +279,15 @@ class Trend:
     @property
     def baseline(self) -> int:
         return self.height - 16
+
+    @property
+    def by_value(self) -> list[tuple[str, list[Decimal | None]]]:
+        """The same numbers as `table`, a row per value with a column per round (it fits a
+        phone's width better: there are fewer rounds than values to show side by side)."""
+        return [
+            (value.label, [result.averages[index] for result in self.rounds])
+            for index, value in enumerate(VALUES)
+        ]
 
     @property
     def table(self) -> list[tuple[str, list[Decimal | None]]]:

@@ -4,6 +4,8 @@ ids of another partnership (404), "Things to do", and fixed query counts."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -300,3 +302,31 @@ def test_staff_round_page_queries_do_not_grow_with_answers(client):
     # Staff pages' login, MFA check and permissions, then the round with its partnership, the
     # totals of its answers, and its comments.
     assert count == 6
+
+
+def test_the_trend_table_has_the_same_numbers_as_the_chart(client):
+    partnership = PartnershipFactory()
+    for title, numbers in [("Spring", (2, 3, 2, 1, 2)), ("Autumn", (4, 3, 5, 4, 3))]:
+        round_ = AssessmentRoundFactory(partnership=partnership, title=title)
+        for _ in range(3):
+            answered_by(round_, PartnershipRole.LEE, *numbers)
+        close_round(round_, by=partnership.lead)
+    client.force_login(member_of(partnership))
+
+    html = client.get(
+        reverse("partnerships_assessment:results", kwargs={"partnership_id": partnership.pk})
+    ).content.decode()
+
+    chart = {
+        label: re.findall(r'data-average="([\d.]+)"', points)
+        for label, points in re.findall(r'<g data-value="([^"]+)">(.*?)</g>', html, re.S)
+    }
+    table_html = html.split('id="trend-table"')[1].split("</table>")[0]
+    table = {
+        label: re.findall(r'numeric">([\d.]+)</td>', cells)
+        for label, cells in re.findall(
+            r'<th scope="row" class="govuk-table__header">([^<]+)</th>(.*?)</tr>', table_html, re.S
+        )
+    }
+    assert chart == table
+    assert chart["Build trust and share power"] == ["1.0", "4.0"]
