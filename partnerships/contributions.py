@@ -67,7 +67,7 @@ from dataclasses import replace  # noqa: E402
 
 from django.utils.translation import ngettext  # noqa: E402
 
-from coprod.doors import ThingToDo, UrlInclude  # noqa: E402
+from coprod.doors import StaffLink, ThingToDo, UrlInclude  # noqa: E402
 from partnerships.selectors.assessment import rounds_to_answer_count  # noqa: E402
 
 DOORS = replace(
@@ -93,6 +93,16 @@ DOORS = replace(
             ),
             url_name="partnerships_assessment:to_answer",
             order=70,
+        ),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Five-values self-assessment: rounds and results"),
+            "partnerships_assessment_staff:list",
+            ("partnerships.view_partnership",),
+            PARTNERSHIPS,
+            60,
         ),
     ],
 )

@@ -18,7 +18,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from coprod.compiled import database_today
@@ -69,6 +69,22 @@ def open_rounds_to_answer(user: User) -> QuerySet[AssessmentRound]:
         )
         .select_related("partnership")
         .order_by("opened_on", "pk")
+    )
+
+
+def partnerships_with_rounds(user: User) -> QuerySet[Partnership]:
+    """The partnerships `user` sees on the staff pages, each with its number of rounds and the
+    title of its open round (empty if none), in one query."""
+    open_title = AssessmentRound.objects.filter(
+        partnership=OuterRef("pk"), status=RoundStatus.OPEN
+    ).values("title")[:1]
+    return (
+        managed_partnerships_for_user(user)
+        .annotate(
+            round_count=count_subquery(AssessmentRound.objects.filter(partnership=OuterRef("pk"))),
+            open_round=Subquery(open_title),
+        )
+        .order_by("title", "pk")
     )
 
 

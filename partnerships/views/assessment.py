@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from coprod.doors import draft_path, form_data_or_draft, saves_draft_on_timeout
+from coprod.pagination import page_of
 from coprod.permissions import get_object_for_user, require
 from coprod.services.drafts import take_draft
 from partnerships.enums import MIN_RESPONDENTS_PER_ROLE, RoundStatus
@@ -35,6 +36,7 @@ from partnerships.selectors.assessment import (
     member_rounds_for_user,
     open_rounds_to_answer,
     partnership_results,
+    partnerships_with_rounds,
     results_for,
     round_comments,
     trend_of,
@@ -45,6 +47,8 @@ from partnerships.services.assessment import (
     is_open_for_answers,
     open_round,
 )
+
+PER_PAGE = 50
 
 
 def _add_errors(form, error: ValidationError) -> None:  # type: ignore[no-untyped-def]
@@ -139,6 +143,13 @@ def _staff_door(request: HttpRequest) -> None:
     """The staff pages are for staff: anyone else is refused at the door (403), before any
     partnership is looked up."""
     require(request, request.user.is_staff)
+
+
+@require_http_methods(["GET"])
+def staff_list(request: HttpRequest) -> HttpResponse:
+    _staff_door(request)
+    page = page_of(request, partnerships_with_rounds(request.user), per_page=PER_PAGE)
+    return render(request, "partnerships/assessment/staff/list.html", {"page": page})
 
 
 @require_http_methods(["GET"])

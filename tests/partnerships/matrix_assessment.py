@@ -85,6 +85,10 @@ ENTRIES: dict[str, Entry | list[Entry]] = {
     "partnerships_assessment:thanks": Entry(MEMBERS_ONLY, build=round_of_the_visitors_partnership),
     "partnerships_assessment:results": Entry(MEMBERS_ONLY, build=partnership_of_the_visitor),
     # Staff ---------------------------------------------------------------------------------------
+    # The list: every member of staff (it lists the partnerships they manage, perhaps none).
+    "partnerships_assessment_staff:list": Entry(
+        expect(participants=403, staff=200), build=lambda visit: (scene(visit), {})[1]
+    ),
     "partnerships_assessment_staff:rounds": Entry(STAFF_OBJECT, build=partnership_of_the_visitor),
     "partnerships_assessment_staff:open": [
         Entry(STAFF_OBJECT, build=partnership_of_the_visitor),

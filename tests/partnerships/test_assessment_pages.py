@@ -330,3 +330,33 @@ def test_the_trend_table_has_the_same_numbers_as_the_chart(client):
     }
     assert chart == table
     assert chart["Build trust and share power"] == ["1.0", "4.0"]
+
+
+def test_staff_list_shows_the_partnerships_a_lead_manages_with_their_open_round(client):
+    lead = make_staff("engagement")
+    mine = PartnershipFactory(lead=lead, title="Mine")
+    AssessmentRoundFactory(partnership=mine, title="Spring check-in")
+    PartnershipFactory(title="Not mine")
+    client.force_login(lead)
+
+    response = client.get(reverse("partnerships_assessment_staff:list"))
+
+    assert [p.title for p in response.context["page"].items] == ["Mine"]
+    assert [(p.round_count, p.open_round) for p in response.context["page"].items] == [
+        (1, "Spring check-in")
+    ]
+
+
+def test_staff_list_queries_do_not_grow_with_partnerships(client):
+    client.force_login(make_partnerships_staff())
+
+    def add_partnership():
+        closed_round_with_answers(PartnershipFactory())
+
+    count = assert_queries_do_not_grow(
+        client, reverse("partnerships_assessment_staff:list"), add_partnership
+    )
+
+    # Staff pages' login, MFA check and permissions, then one page of partnerships with their
+    # round counts and open rounds.
+    assert count == 4
