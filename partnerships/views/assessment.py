@@ -84,6 +84,15 @@ def to_answer(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _discard_draft(request: HttpRequest) -> None:
+    """A draft of the answer form saved when a session timed out (perhaps on another device)
+    would keep answers beside the login: it goes once the answers are sent, or can no longer
+    be (answered already, round closed)."""
+    path = draft_path(request.path_info)
+    if path is not None:
+        take_draft(request.user, path=path)
+
+
 @saves_draft_on_timeout
 @require_http_methods(["GET", "POST"])
 def answer(request: HttpRequest, round_id: int) -> HttpResponse:
@@ -93,10 +102,10 @@ def answer(request: HttpRequest, round_id: int) -> HttpResponse:
         pk=round_id,
     )
     if has_answered(request.user, round_):
-        return render(
-            request, "partnerships/assessment/answered.html", {"round": round_}, status=200
-        )
+        _discard_draft(request)
+        return render(request, "partnerships/assessment/answered.html", {"round": round_})
     if not is_open_for_answers(round_):
+        _discard_draft(request)
         return render(request, "partnerships/assessment/closed.html", {"round": round_})
     form = AnswerForm(form_data_or_draft(request))
     if request.method == "POST" and form.is_valid():
@@ -107,11 +116,7 @@ def answer(request: HttpRequest, round_id: int) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            # A draft saved when a session timed out (perhaps on another device) would keep
-            # these answers beside the login: it goes now.
-            path = draft_path(request.path_info)
-            if path is not None:
-                take_draft(request.user, path=path)
+            _discard_draft(request)
             return redirect("partnerships_assessment:thanks", round_id=round_.pk)
     return render(request, "partnerships/assessment/answer.html", {"round": round_, "form": form})
 

@@ -18,7 +18,7 @@ from partnerships.models import (
     AssessmentResponse,
     AssessmentRound,
 )
-from partnerships.services.assessment import close_round
+from partnerships.services.assessment import answer_round, close_round
 from tests.factories.core import make_staff, make_user
 from tests.factories.partnerships import (
     CORE_ROLES,
@@ -27,7 +27,7 @@ from tests.factories.partnerships import (
     add_member,
     make_partnerships_staff,
 )
-from tests.partnerships.assessment import answered_by, form_data
+from tests.partnerships.assessment import answered_by, form_data, ratings
 from tests.queries import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
@@ -139,6 +139,19 @@ def test_a_second_visit_after_answering_says_so_and_a_second_send_saves_nothing(
     assert "You have already answered this round" in again.content.decode()
     assert saved() == (1, 1, 5)
     assert set(AssessmentAnswer.objects.values_list("rating", flat=True)) == {3}
+
+
+def test_a_draft_left_after_answering_elsewhere_is_deleted_on_the_next_visit(client):
+    round_ = AssessmentRoundFactory()
+    user = member_of(round_.partnership)
+    answer_round(round_, person=user.person, ratings=ratings(3))
+    save_draft(user, path=answer_url(round_), data={"networks": ["4"]})
+    client.force_login(user)
+
+    response = client.get(answer_url(round_))
+
+    assert "You have already answered this round" in response.content.decode()
+    assert not FormDraft.objects.filter(user=user).exists()
 
 
 def test_a_closed_round_cannot_be_answered(client):
