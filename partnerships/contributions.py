@@ -147,3 +147,49 @@ DOORS = replace(
         ),
     ],
 )
+
+
+# The five-values self-assessment (helper "assessment") -----------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from django.utils.translation import ngettext  # noqa: E402
+
+from coprod.doors import StaffLink, ThingToDo, UrlInclude  # noqa: E402
+from partnerships.selectors.assessment import rounds_to_answer_count  # noqa: E402
+
+DOORS = replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("portal/partnerships/assessment/", "partnerships.urls_assessment"),
+        UrlInclude("staff/partnerships/assessment/", "partnerships.urls_assessment_staff"),
+    ],
+    things_to_do=[
+        *DOORS.things_to_do,
+        ThingToDo(
+            key="partnerships_assessment_round",
+            count=rounds_to_answer_count,
+            text=lambda count: (
+                ngettext(
+                    "Tell us how your partnership is doing (a short, anonymous questionnaire)",
+                    "Tell us how your partnerships are doing (%(count)s short, anonymous "
+                    "questionnaires)",
+                    count,
+                )
+                % {"count": count}
+            ),
+            url_name="partnerships_assessment:to_answer",
+            order=70,
+        ),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Five-values self-assessment: rounds and results"),
+            "partnerships_assessment_staff:list",
+            ("partnerships.view_partnership",),
+            PARTNERSHIPS,
+            60,
+        ),
+    ],
+)

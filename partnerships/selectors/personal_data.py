@@ -1,7 +1,8 @@
 """Everything partnerships holds about a person, for their download (coprod's data-rights door).
 
 Self-assessment answers are anonymous: the download says which rounds the person answered, never
-what they answered (nothing links the two)."""
+what they answered, comments included (nothing links the two, so the answers cannot be found for
+a download, nor deleted by an erasure: they stay in the results)."""
 
 from __future__ import annotations
 

@@ -37,8 +37,10 @@ def erase_partnership_records(person: Person, *, by: Actor) -> None:
       as anonymous. The centre's response and what changed stay.
     - Resources they proposed that were never published are deleted (their files after commit);
       published ones stay, without the link to them.
-    - Which self-assessment rounds they answered is deleted; the answers, never linked to them,
-      stay in the results.
+    - Which self-assessment rounds they answered is deleted; the answers (ratings and comments),
+      never linked to them, stay in the results: nothing can find them to delete, which is the
+      point. That is why the answer form asks people not to write their name or anything that
+      could identify them in a comment.
     - Links to their login as staff (who recorded, created, published, closed) are emptied. A
       partnership they lead keeps its lead (their emptied login) until staff name another.
 

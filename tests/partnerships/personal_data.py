@@ -41,3 +41,23 @@ def _fill_you_said(user: User, word: str, partnership) -> None:  # type: ignore[
 
 
 AREA_FILLS.append(_fill_you_said)
+
+
+# The self-assessment (helper "assessment") -------------------------------------------------------
+def _take_part_in_a_round(user: User, word: str, partnership) -> None:
+    """They answer a round: who answered is theirs (exported, erased). The comment does not carry
+    the word: answers are anonymous, nothing links them to the person, and they stay in the
+    results after an erasure (partnerships.services.personal_data)."""
+    from partnerships.enums import CoproductionValue
+    from partnerships.services.assessment import answer_round, open_round
+
+    round_ = open_round(partnership, by=partnership.lead, title="Canary round")
+    answer_round(
+        round_,
+        person=user.person,
+        ratings=dict.fromkeys(CoproductionValue.values, 4),
+        comments={CoproductionValue.NETWORKS: "An anonymous comment."},
+    )
+
+
+AREA_FILLS.append(_take_part_in_a_round)
