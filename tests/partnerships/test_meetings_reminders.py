@@ -228,4 +228,3 @@ def test_queries_do_not_grow_with_the_reminders_due(django_capture_on_commit_cal
 
     assert PartnershipReminder.objects.count() == due
     assert count == 12
-
