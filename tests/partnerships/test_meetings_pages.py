@@ -329,3 +329,24 @@ def test_portal_meeting_list_queries_do_not_grow_and_are_pinned(client):
     response = client.get(reverse("partnerships_meetings:list"))
     assert len(response.context["rows"]) == 4
     assert count == 2
+
+
+def test_admin_shows_agreements_and_meetings_read_only(client):
+    from tests.factories.partnerships import AgreementFactory, make_partnerships_staff
+
+    agreement = AgreementFactory(title="Terms in the admin")
+    meeting = MeetingFactory(title="Meeting in the admin")
+    invite(meeting, add_member(meeting.partnership))
+    client.force_login(make_partnerships_staff())
+
+    agreements = client.get("/admin/partnerships/agreement/")
+    meetings = client.get(f"/admin/partnerships/meeting/{meeting.pk}/change/")
+    refused = client.post(
+        f"/admin/partnerships/agreement/{agreement.pk}/change/", {"title": "Changed"}
+    )
+
+    assert "Terms in the admin" in agreements.content.decode()
+    assert "Meeting in the admin" in meetings.content.decode()
+    assert refused.status_code == 403
+    agreement.refresh_from_db()
+    assert agreement.title == "Terms in the admin"
