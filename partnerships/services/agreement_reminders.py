@@ -110,6 +110,7 @@ def reviews_due(today: date):
             review_on__lte=today + timedelta(days=longest),
             partnership__lead__is_active=True,
             partnership__lead__person__isnull=False,
+            partnership__lead__person__erased_at__isnull=True,
         )
         .select_related("partnership__lead")
         .order_by("review_on", "pk")

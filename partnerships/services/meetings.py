@@ -243,8 +243,10 @@ def _locked(meeting: Meeting) -> Meeting:
 @records_actor
 @transaction.atomic
 def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
-    """Change a planned meeting. If its time, length, place or link changed and it is still to
-    come, everyone invited is sent the invitation again (the calendar entry is updated).
+    """Change a meeting that is not cancelled (a held one keeps its time and length: they are
+    on the engagements of those who came). If its time, length, place or link changed and it is
+    still to come, everyone invited is sent the invitation again (the calendar entry is
+    updated).
 
     Side effects: saves the Meeting (audited); may queue invitations."""
     locked = _locked(meeting)
@@ -256,6 +258,16 @@ def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
         if name in fields:
             setattr(locked, name, fields[name])
     _validate(locked, new=False)
+    moved = any(getattr(locked, name) != before[name] for name in ("starts_at", "duration_minutes"))
+    if locked.status == MeetingStatus.HELD and moved:
+        raise ValidationError(
+            {
+                "starts_at": _(
+                    "Attendance is recorded for this meeting, so its time and length cannot "
+                    "change: they are on the engagements of those who came."
+                )
+            }
+        )
     locked.save()
     news = any(getattr(locked, name) != before[name] for name in NEWS)
     if news and locked.starts_at > timezone.now():

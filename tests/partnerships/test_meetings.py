@@ -446,3 +446,19 @@ def test_attendance_before_the_meeting_or_of_someone_not_invited_is_refused():
         record_attendance(meeting, by=partnership.lead, rows={elsewhere.pk: Attended(True)})
 
     assert Engagement.objects.count() == 0
+
+
+def test_a_held_meeting_keeps_its_time_and_length():
+    partnership = PartnershipFactory()
+    lee = add_member(partnership)
+    meeting, (invitation,) = past_meeting(partnership, lee)
+    record_attendance(meeting, by=partnership.lead, rows={invitation.pk: Attended(True)})
+    starts = Meeting.objects.get(pk=meeting.pk).starts_at
+
+    with pytest.raises(ValidationError) as refused:
+        change_meeting(meeting, by=partnership.lead, starts_at=starts - timedelta(days=1))
+    change_meeting(meeting, by=partnership.lead, agenda="Notes added after")
+
+    assert list(refused.value.message_dict) == ["starts_at"]
+    meeting.refresh_from_db()
+    assert (meeting.starts_at, meeting.agenda) == (starts, "Notes added after")
