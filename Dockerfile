@@ -63,6 +63,10 @@ ENV COPROD_RECEIPTS_ROOT=/data/receipts
 RUN mkdir -p /data/proposal-files && chown 10001:10001 /data/proposal-files \
     && chmod 700 /data/proposal-files
 ENV COPROD_PROPOSAL_FILES_ROOT=/data/proposal-files
+# Partnership documents: agreements and library files (COPROD_PARTNERSHIP_FILES_ROOT): the same.
+RUN mkdir -p /data/partnership-files && chown 10001:10001 /data/partnership-files \
+    && chmod 700 /data/partnership-files
+ENV COPROD_PARTNERSHIP_FILES_ROOT=/data/partnership-files
 
 # The code and collected static files stay owned by root: the app cannot change what it runs.
 USER 10001:10001

@@ -193,3 +193,46 @@ DOORS = replace(
         ),
     ],
 )
+
+
+# Agreements and meetings (helper "meetings") -----------------------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from coprod.doors import Crontab, Periodic, PortalLink, UrlInclude  # noqa: E402
+from partnerships.enums import PartnershipRole  # noqa: E402
+
+
+def _may_be_member(request) -> bool:  # type: ignore[no-untyped-def]
+    """Partnership members hold one of the partnership roles; no query (roles are in the
+    session). The page lists their meetings, or says there are none."""
+    if getattr(request.user, "person", None) is None:
+        return False
+    return bool(set(PartnershipRole.values) & {str(role) for role in current_roles(request)})
+
+
+DOORS = replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("staff/partnerships/agreements/", "partnerships.urls_agreements"),
+        UrlInclude("staff/partnerships/meetings/", "partnerships.urls_meetings_staff"),
+        UrlInclude("portal/partnerships/meetings/", "partnerships.urls_meetings"),
+    ],
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(
+            _("Partnership meetings"),
+            "partnerships_meetings:list",
+            order=62,
+            visible=_may_be_member,
+        ),
+    ],
+    periodic_tasks=[
+        *DOORS.periodic_tasks,
+        Periodic(
+            "Remind partnership leads of agreement reviews due",
+            "coprod.partnerships.remind_agreement_reviews",
+            crontab=Crontab(minute="5", hour="8"),
+        ),
+    ],
+)

@@ -6,3 +6,4 @@ from partnerships.admin import (
     influence,  # noqa: F401
     partnerships,  # noqa: F401
 )
+from partnerships.admin import meetings as meetings

@@ -61,3 +61,31 @@ def _take_part_in_a_round(user: User, word: str, partnership) -> None:
 
 
 AREA_FILLS.append(_take_part_in_a_round)
+# Meetings (helper "meetings") --------------------------------------------------------------------
+from datetime import timedelta  # noqa: E402
+from decimal import Decimal  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+from partnerships.services.meetings import Attended, record_attendance  # noqa: E402
+from tests.factories.partnerships import MeetingFactory, invite  # noqa: E402
+
+
+def _meetings_fill(user: User, word: str, partnership) -> None:  # type: ignore[no-untyped-def]
+    """An attendance with costs, through the service (which records the LEE's engagement). An
+    invitation holds no free text about the person: `word` has nowhere to go."""
+    member = partnership.members.get(person=user.person)
+    meeting = MeetingFactory(partnership=partnership, starts_at=timezone.now() - timedelta(hours=2))
+    invitation = invite(meeting, member)
+    record_attendance(
+        meeting,
+        by=partnership.lead,
+        rows={
+            invitation.pk: Attended(
+                True, travel=Decimal("7.50"), childcare=Decimal("20"), interpreter=Decimal("35")
+            )
+        },
+    )
+
+
+AREA_FILLS.append(_meetings_fill)

@@ -3,6 +3,7 @@ history, the demo LEE a member of both; at a scale, many more in bulk."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from io import StringIO
 
 import pytest
@@ -61,3 +62,55 @@ def test_seeding_twice_adds_nothing_and_a_scale_adds_partnerships_in_bulk(settin
     assert scaled.count() == len(scale_titles(3)) == 4
     assert all(p.level_changes.count() == p.level for p in scaled)
     assert PartnershipMember.objects.filter(partnership__in=scaled).count() >= 4 * 5
+
+
+# Agreements and meetings (helper "meetings") -----------------------------------------------------
+
+
+def test_demo_agreements_and_meetings_with_the_lees_attendance_and_engagement(settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from partnerships.demo.meetings import PAST, UPCOMING
+    from partnerships.models import Agreement, Meeting
+    from recruitment.models import Engagement
+
+    seed(settings)
+
+    first = Partnership.objects.get(title=FIRST)
+    assert Agreement.objects.filter(partnership__title=SECOND).exists()
+    soonest = Agreement.objects.filter(partnership=first).order_by("review_on").first()
+    assert soonest.review_on == timezone.localdate() + timedelta(days=20)
+    past, upcoming = Meeting.objects.get(title=PAST), Meeting.objects.get(title=UPCOMING)
+    assert (past.status, upcoming.interpreter) == ("held", True)
+    assert upcoming.invitations.count() == first.members.count()
+    ayo = Engagement.objects.get(
+        person__user__email="lee@example.org", source_key=f"partnerships-meeting:{past.pk}"
+    )
+    assert (ayo.travel, ayo.object_id) == (Decimal("12.40"), past.pk)
+
+
+def test_demo_meetings_seeded_twice_add_nothing_and_scale_in_bulk(settings):
+    from partnerships.models import Agreement, Meeting, MeetingInvitation
+    from recruitment.models import Engagement
+
+    seed(settings, scale=3)
+    counts = (
+        Agreement.objects.count(),
+        Meeting.objects.count(),
+        MeetingInvitation.objects.count(),
+        Engagement.objects.count(),
+    )
+
+    seed(settings, scale=3)
+
+    assert (
+        Agreement.objects.count(),
+        Meeting.objects.count(),
+        MeetingInvitation.objects.count(),
+        Engagement.objects.count(),
+    ) == counts
+    scaled = Meeting.objects.filter(partnership__title__in=scale_titles(3))
+    assert scaled.count() == 4
+    assert MeetingInvitation.objects.filter(meeting__in=scaled).count() >= 4 * 5
