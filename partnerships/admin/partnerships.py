@@ -25,6 +25,7 @@ from partnerships.models import (
     Partnership,
     PartnershipMember,
 )
+from partnerships.selectors.partnerships import lead_choices
 from partnerships.services.partnerships import PARTNERSHIP_FIELDS, update_partnership
 
 
@@ -111,6 +112,13 @@ class PartnershipAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         # A partnership's history (the ladder, decisions, meetings) is kept: end it instead.
         return False
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        # The service refuses an inactive lead; offering one here would end in a server error
+        # on save instead of an error on the form.
+        if db_field.name == "lead":
+            kwargs["queryset"] = lead_choices()
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: Partnership, form: Any, change: bool) -> None:
         update_partnership(

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from coprod.enums import Role
+from coprod.enums import Role, StaffGroup
 from partnerships.enums import ParticipationLevel, PartnershipRole
 from partnerships.models import LevelChange, OrganisationPractitioner
-from tests.factories.core import make_person, make_user
+from tests.factories.core import make_person, make_staff, make_user
 from tests.factories.partnerships import (
     OrganisationFactory,
     PartnershipFactory,
@@ -55,6 +55,27 @@ def test_saving_a_partnership_in_the_admin_keeps_its_level(client, team):
     partnership.refresh_from_db()
     assert (partnership.title, partnership.level) == ("Renamed", ParticipationLevel.CONSULT)
     assert LevelChange.objects.filter(partnership=partnership).count() == 1
+
+
+def test_an_inactive_lead_chosen_in_the_admin_is_refused_on_the_form(client, team):
+    partnership = PartnershipFactory(lead=team, title="Kept")
+    gone = make_staff(StaffGroup.ENGAGEMENT, is_active=False)
+    data = {
+        "title": "Renamed",
+        "aims": partnership.aims,
+        "lead": str(gone.pk),
+        "starts_on": partnership.starts_on.isoformat(),
+        "status": partnership.status,
+        **_inline("level_changes", 1, 1),
+        **_inline("members", 0, 0),
+    }
+
+    response = client.post(f"/admin/partnerships/partnership/{partnership.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "errornote" in response.content.decode()
+    partnership.refresh_from_db()
+    assert (partnership.title, partnership.lead) == ("Kept", team)
 
 
 def test_partnerships_are_not_added_or_deleted_in_the_admin(client, team):

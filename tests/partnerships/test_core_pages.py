@@ -383,6 +383,7 @@ def test_add_member_chooses_among_people_by_display_name(client, team):
     partnership = PartnershipFactory(lead=team)
     lee = make_user(roles=CORE_ROLES[PartnershipRole.LEE])
     staff_person = make_staff(StaffGroup.FINANCE).person
+    already = add_member(partnership, role=PartnershipRole.PWLE)
 
     page = _page(client, "add_member", partnership_id=partnership.pk)
     response = client.post(
@@ -393,8 +394,11 @@ def test_add_member_chooses_among_people_by_display_name(client, team):
     assert lee.person.display_name in page
     assert lee.email not in page
     assert staff_person.display_name not in page
+    assert already.person.display_name not in page
     assert response.status_code == 302
-    assert list(partnership.members.values_list("person", "role")) == [(lee.person.pk, "lee")]
+    assert sorted(partnership.members.values_list("person", "role")) == sorted(
+        [(already.person.pk, "pwle"), (lee.person.pk, "lee")]
+    )
 
 
 def test_add_member_in_a_role_they_do_not_hold_changes_nothing(client, team):
@@ -543,6 +547,17 @@ def test_portal_list_shows_the_member_s_current_partnerships(client, lee):
         (row["partnership"].title, row["role"], row["level"]) for row in response.context["rows"]
     ]
     assert rows == [("Mine", "Lived experience expert", "Involve — step 3 of 5")]
+
+
+def test_portal_list_shows_the_visitor_s_own_role_not_another_member_s(client, lee):
+    partnership = PartnershipFactory(title="Shared")
+    add_member(partnership, role=PartnershipRole.RESEARCHER)
+    add_member(partnership, lee.person, PartnershipRole.LEE)
+
+    response = client.get(reverse("partnerships_portal:list"))
+
+    rows = [(row["partnership"].title, row["role"]) for row in response.context["rows"]]
+    assert rows == [("Shared", "Lived experience expert")]
 
 
 def test_portal_page_shows_members_by_display_name_only(client, lee):

@@ -255,11 +255,20 @@ def test_change_level_the_lead_of_another_team_may(team):
         ({"reason": " "}, "reason"),
         ({"agreed_by": ""}, "agreed_by"),
         ({"to_level": ParticipationLevel.CONSULT}, "to_level"),
+        ({"to_level": ParticipationLevel.COLLABORATE}, "justification"),
         ({"to_level": ParticipationLevel.CO_PRODUCE}, "justification"),
         ({"changed_on": TODAY() - timedelta(days=365)}, "changed_on"),
         ({"changed_on": TODAY() + timedelta(days=1)}, "changed_on"),
     ],
-    ids=["no reason", "no one agreed", "same level", "jump unjustified", "before last", "future"],
+    ids=[
+        "no reason",
+        "no one agreed",
+        "same level",
+        "two steps unjustified",
+        "jump unjustified",
+        "before last",
+        "future",
+    ],
 )
 def test_change_level_refused_changes_nothing(team, fields, field):
     partnership = PartnershipFactory(lead=team)
@@ -269,6 +278,31 @@ def test_change_level_refused_changes_nothing(team, fields, field):
         _move(partnership, team, **fields)
 
     assert field in _errors(refused)
+    assert _state(partnership) == before
+
+
+def _fail(*args, **kwargs):
+    raise RuntimeError("The database went away.")
+
+
+def test_create_partnership_saves_nothing_when_its_first_step_fails(team, monkeypatch):
+    monkeypatch.setattr(LevelChange, "save", _fail)
+
+    with pytest.raises(RuntimeError):
+        _create(team)
+
+    assert (Partnership.objects.count(), LevelChange.objects.count()) == (0, 0)
+
+
+def test_change_level_saves_nothing_when_the_level_cannot_be_saved(team, monkeypatch):
+    partnership = PartnershipFactory(lead=team)
+    before = _state(partnership)
+    monkeypatch.setattr(Partnership, "save", _fail)
+
+    with pytest.raises(RuntimeError):
+        _move(partnership, team)
+
+    monkeypatch.undo()
     assert _state(partnership) == before
 
 
@@ -358,6 +392,63 @@ def test_add_member_refused_for_a_member_already(team):
     assert PartnershipMember.objects.count() == 1
 
 
+def test_add_member_refused_for_staff_who_do_not_lead_it(team):
+    partnership = PartnershipFactory(lead=team)
+    lee = make_person(roles=[Role.PWLE, Role.LEE])
+
+    with pytest.raises(ValidationError):
+        add_member(
+            partnership,
+            lee,
+            PartnershipRole.LEE,
+            by=make_staff(StaffGroup.FUNDING),
+            joined_on=TODAY(),
+        )
+
+    assert not PartnershipMember.objects.exists()
+
+
+def test_add_member_refused_for_an_ended_partnership(team):
+    partnership = PartnershipFactory(lead=team, status=Status.ENDED)
+    lee = make_person(roles=[Role.PWLE, Role.LEE])
+
+    with pytest.raises(ValidationError) as refused:
+        add_member(partnership, lee, PartnershipRole.LEE, by=team, joined_on=TODAY())
+
+    assert _errors(refused) == {"__all__": ["This partnership has ended: no one can join it now."]}
+    assert not PartnershipMember.objects.exists()
+
+
+def test_add_member_refused_before_the_partnership_started(team):
+    partnership = PartnershipFactory(lead=team)
+    lee = make_person(roles=[Role.PWLE, Role.LEE])
+
+    with pytest.raises(ValidationError) as refused:
+        add_member(
+            partnership,
+            lee,
+            PartnershipRole.LEE,
+            by=team,
+            joined_on=partnership.starts_on - timedelta(days=1),
+        )
+
+    assert list(_errors(refused)) == ["joined_on"]
+    assert not PartnershipMember.objects.exists()
+
+
+def test_add_member_refused_for_a_former_member(team):
+    partnership = PartnershipFactory(lead=team)
+    former = make_member(partnership, role=PartnershipRole.LEE, left_on=TODAY())
+
+    with pytest.raises(ValidationError) as refused:
+        add_member(partnership, former.person, PartnershipRole.LEE, by=team, joined_on=TODAY())
+
+    assert _errors(refused) == {
+        "person": ["This person was a member of this partnership before, and left."]
+    }
+    assert PartnershipMember.objects.count() == 1
+
+
 def test_end_membership(team):
     partnership = PartnershipFactory(lead=team)
     member = make_member(partnership, role=PartnershipRole.LEE)
@@ -378,5 +469,16 @@ def test_end_membership_refused_before_joining(team):
         end_membership(member, by=team, left_on=member.joined_on - timedelta(days=1))
 
     assert list(_errors(refused)) == ["left_on"]
+    member.refresh_from_db()
+    assert member.left_on is None
+
+
+def test_end_membership_refused_for_staff_who_do_not_lead_it(team):
+    partnership = PartnershipFactory(lead=team)
+    member = make_member(partnership, role=PartnershipRole.LEE)
+
+    with pytest.raises(ValidationError):
+        end_membership(member, by=make_staff(StaffGroup.FUNDING), left_on=TODAY())
+
     member.refresh_from_db()
     assert member.left_on is None
