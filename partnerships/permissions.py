@@ -33,10 +33,12 @@ def is_partnerships_staff(user: User) -> bool:
 
 
 def current_memberships(on=None) -> QuerySet[PartnershipMember]:
-    """Memberships current on `on` (today): joined, and not left before that day."""
+    """Memberships current on `on` (today): joined, and not left on or before that day (someone
+    whose membership ends today loses access at once: an ending may be for their safety or
+    others')."""
     on = on or timezone.localdate()
     return PartnershipMember.objects.filter(joined_on__lte=on).filter(
-        Q(left_on__isnull=True) | Q(left_on__gte=on)
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
     )
 
 

@@ -100,7 +100,7 @@ def rounds_to_answer_count() -> count_subquery:
         partnership=OuterRef("partnership"),
         person_id=OuterRef(OuterRef("pk")),
         joined_on__lte=today,
-    ).filter(Q(left_on__isnull=True) | Q(left_on__gte=today))
+    ).filter(Q(left_on__isnull=True) | Q(left_on__gt=today))
     answered = AssessmentParticipation.objects.filter(
         round=OuterRef("pk"), person_id=OuterRef(OuterRef("pk"))
     )

@@ -648,3 +648,16 @@ def test_staff_home_has_no_organisations_link_for_other_teams(client):
     page = client.get(reverse("staff:home")).content.decode()
 
     assert reverse("partnerships_staff:organisations") not in page
+
+
+def test_portal_a_member_whose_membership_ends_today_loses_access_at_once(client, lee):
+    """An ending may be for someone's safety: it takes effect on the day it is recorded."""
+    partnership = PartnershipFactory()
+    member = add_member(partnership, lee.person, PartnershipRole.LEE)
+    url = reverse("partnerships_portal:partnership", kwargs={"partnership_id": partnership.pk})
+    assert client.get(url).status_code == 200
+
+    member.left_on = TODAY()
+    member.save(update_fields=["left_on"])
+
+    assert client.get(url).status_code == 404
