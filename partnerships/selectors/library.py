@@ -160,8 +160,9 @@ def staff_resources_for_user(user: User) -> QuerySet[Resource]:
 def waiting_proposals() -> QuerySet[Resource]:
     """Proposals waiting for the team, oldest first, with who proposed them."""
     return (
-        with_listing(Resource.objects.filter(status=ResourceStatus.PROPOSED))
+        Resource.objects.filter(status=ResourceStatus.PROPOSED)
         .select_related("proposed_by", "partnership")
+        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name")))
         .order_by("created_at", "pk")
     )
 

@@ -134,7 +134,7 @@ def credit(request: HttpRequest, contribution_id: int) -> HttpResponse:
     contribution = get_object_for_user(request, contributions_for_user, pk=contribution_id)
     answered = contribution.credit_agreed_at is not None
     initial = {"credit": YES if contribution.credited else "no"} if answered else {}
-    form = CreditForm(request.POST or None, initial=initial)
+    form = CreditForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         set_contributor_credit(contribution, by=request.user, credited=form.credited)
         if form.credited:

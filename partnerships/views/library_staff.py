@@ -89,7 +89,7 @@ def publish(request: HttpRequest, resource_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def decline(request: HttpRequest, resource_id: int) -> HttpResponse:
     found = _resource(request, resource_id, acting=True)
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             decline_resource(found, by=request.user, reason=form.cleaned_data["reason"])
@@ -122,7 +122,11 @@ def _candidates(resource: Resource):
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, resource_id: int) -> HttpResponse:
     found = _resource(request, resource_id, acting=True)
-    form = EditResourceForm(request.POST or None, resource=found, candidates=_candidates(found))
+    form = EditResourceForm(
+        request.POST if request.method == "POST" else None,
+        resource=found,
+        candidates=_candidates(found),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             edit_resource(found, by=request.user, **form.changes())

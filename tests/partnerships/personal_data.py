@@ -21,3 +21,31 @@ def fill(user: User, word: str) -> None:
 
 # Each area's filler: (user, word, a partnership the user is an LEE member of).
 AREA_FILLS: list = []
+
+
+# The good-practice library (helper "library") ----------------------------------------------------
+def _library_fill(user: User, word: str, partnership) -> None:
+    """A proposal (with a file) from the user's partnership, `word` in its title, summary, text
+    and file name; and their credit, given by themselves, on a published resource."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnerships.enums import ResourceKind
+    from partnerships.services.library import propose_resource, set_contributor_credit
+    from tests.factories.partnerships import ResourceFactory
+    from tests.funding.files import PDF
+
+    propose_resource(
+        by=user,
+        title=f"{word} guide",
+        kind=ResourceKind.GUIDE,
+        summary=f"What {word} learned.",
+        body=f"Written by {word}.",
+        file=SimpleUploadedFile(f"{word}.pdf", PDF, content_type="application/pdf"),
+        partnership=partnership,
+        contributors=[(user.person, True)],
+    )
+    contribution = ResourceFactory().contributors.create(person=user.person)
+    set_contributor_credit(contribution, by=user, credited=True)
+
+
+AREA_FILLS.append(_library_fill)
