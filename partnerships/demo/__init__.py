@@ -9,7 +9,7 @@ import importlib
 from coprod.doors import DemoRun
 
 # Each area's demo module (partnerships.demo.<name>) with a `seed(run)`, run in this order.
-AREAS = ("base",)
+AREAS = ("base", "library")
 
 
 def seed(run: DemoRun) -> None:
