@@ -183,7 +183,12 @@ def _refuse_unless_publisher(by: Actor, resource: Resource) -> None:
 
 
 def _locked_proposal(resource: Resource) -> Resource:
-    locked = Resource.objects.select_for_update().select_related("proposed_by").get(pk=resource.pk)
+    # Only the resource's row is locked (PostgreSQL refuses to lock the nullable proposer's).
+    locked = (
+        Resource.objects.select_for_update(of=("self",))
+        .select_related("proposed_by")
+        .get(pk=resource.pk)
+    )
     if locked.status != ResourceStatus.PROPOSED:
         raise ValidationError(
             _("This resource is no longer waiting: it has been %(status)s.")
