@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from coprod.admin.restrictions import RestrictedLookupsMixin
 from partnerships.models import Resource, ResourceContributor, Tag
 
 
 @admin.register(Tag)
-class TagAdmin(admin.ModelAdmin):
+class TagAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["name", "slug"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -42,7 +43,7 @@ class ContributorInline(admin.TabularInline):
 
 
 @admin.register(Resource)
-class ResourceAdmin(admin.ModelAdmin):
+class ResourceAdmin(RestrictedLookupsMixin, admin.ModelAdmin):
     list_display = ["title", "kind", "status", "published_at"]
     list_filter = ["status", "kind", "tags"]
     search_fields = ["title"]

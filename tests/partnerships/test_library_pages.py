@@ -428,3 +428,18 @@ def test_other_staff_cannot_publish(client):
 
     assert response.status_code == 403
     assert Resource.objects.get(pk=resource.pk).status == ResourceStatus.PROPOSED
+
+
+def test_what_was_typed_when_the_session_timed_out_comes_back_on_the_propose_form(client):
+    from coprod.services.drafts import save_draft
+
+    user = make_user()
+    path = reverse("partnerships_library:propose")
+    save_draft(user, path=path, data={"title": ["Evening sessions"], "summary": ["Meet late."]})
+    client.force_login(user)
+
+    response = client.get(path)
+
+    assert response.context["form"].data["title"] == "Evening sessions"
+    assert 'value="Evening sessions"' in text(response)
+    assert Resource.objects.count() == 0
