@@ -71,4 +71,8 @@ PAGES = [
     Page("/staff/funding/calls/", "staff"),
     Page("/staff/funding/panels/", "staff"),
     Page("/staff/funding/results/", "staff"),
+    # The good-practice library: a search with a tag (about 3,000 resources at --scale 100), and
+    # the staff's proposals waiting.
+    Page("/portal/library/?q=meetings+childcare&tag=meetings", "lee"),
+    Page("/staff/library/", "staff"),
 ]

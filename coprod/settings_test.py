@@ -57,3 +57,8 @@ COPROD_RECEIPTS_ROOT = Path(_RECEIPTS.name)
 # Proposal attachments uploaded by tests: a temporary folder of this test process too.
 _PROPOSAL_FILES = tempfile.TemporaryDirectory(prefix="coprod-test-proposal-files-")
 COPROD_PROPOSAL_FILES_ROOT = Path(_PROPOSAL_FILES.name)
+
+# Partnership documents and library files uploaded by tests (the permission matrix too, which has
+# no tmp_path): a temporary folder of this test process.
+_PARTNERSHIP_FILES = tempfile.TemporaryDirectory(prefix="coprod-test-partnership-files-")
+COPROD_PARTNERSHIP_FILES_ROOT = Path(_PARTNERSHIP_FILES.name)

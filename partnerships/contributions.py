@@ -236,3 +236,54 @@ DOORS = replace(
         ),
     ],
 )
+
+
+# The good-practice library (helper "library") ---------------------------------------------------
+from dataclasses import replace  # noqa: E402
+
+from coprod.doors import PortalLink, StaffLink, ThingToDo, UrlInclude  # noqa: E402
+from partnerships.selectors.library import (  # noqa: E402
+    credit_unanswered,
+    waiting_proposals_count,
+)
+
+DOORS = replace(
+    DOORS,
+    urls=[
+        *DOORS.urls,
+        UrlInclude("portal/library/", "partnerships.urls_library"),
+        UrlInclude("staff/library/", "partnerships.urls_library_staff"),
+    ],
+    portal_links=[
+        *DOORS.portal_links,
+        PortalLink(_("Good practice library"), "partnerships_library:library", order=70),
+    ],
+    things_to_do=[
+        *DOORS.things_to_do,
+        ThingToDo(
+            key="partnerships_library_credit",
+            count=credit_unanswered,
+            text=lambda value: _("Say whether we can show your name on a resource you helped with"),
+            url_name="partnerships_library:proposals",
+            order=80,
+        ),
+    ],
+    staff_links=[
+        *DOORS.staff_links,
+        StaffLink(
+            _("Library: proposals waiting"),
+            "partnerships_library_staff:queue",
+            ("partnerships.view_resource",),
+            PARTNERSHIPS,
+            60,
+            count=waiting_proposals_count,
+        ),
+        StaffLink(
+            _("Library: published resources"),
+            "partnerships_library_staff:published",
+            ("partnerships.view_resource",),
+            PARTNERSHIPS,
+            61,
+        ),
+    ],
+)

@@ -32,12 +32,13 @@ EXPECTED = {
     # onboarding).
     # Funding's (8): proposals with their files (2), panel seats, conflict declarations, reviews
     # with their scores (2), meeting availability and attendance.
-    # Partnerships' (7): practitioner links, memberships, meeting invitations, "you said" input,
-    # resources proposed, contributions, self-assessment rounds answered (never the answers).
+    # Partnerships' (7): practitioner links, memberships, meeting invitations, "you said",
+    # resources proposed, contributions, self-assessments answered.
     "/portal/my-information/": 33,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
-    "/staff/": 4,
+    # With the counts beside its links: requests to erase (1), library proposals waiting (1).
+    "/staff/": 5,
     "/staff/invitations/": 4,
     "/staff/messages/held/": 4,
     "/staff/erasure/": 4,
@@ -64,6 +65,11 @@ EXPECTED = {
     "/staff/funding/calls/": 4,
     "/staff/funding/panels/": 4,
     "/staff/funding/results/": 4,
+    # The library: the tags for the filter (1), a page of resources with their partnership (1),
+    # their tags (1), their named contributors (1); staff's queue with its proposals (1) and
+    # their tags (1).
+    "/portal/library/?q=meetings+childcare&tag=meetings": 5,
+    "/staff/library/": 5,
 }
 
 

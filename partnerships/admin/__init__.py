@@ -4,6 +4,7 @@ staff pages and partnerships.services; the admin shows them read-only where it s
 
 from partnerships.admin import (
     influence,  # noqa: F401
+    library,  # noqa: F401
     partnerships,  # noqa: F401
 )
 from partnerships.admin import meetings as meetings

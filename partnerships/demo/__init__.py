@@ -9,7 +9,7 @@ import importlib
 from coprod.doors import DemoRun
 
 # Each area's demo module (partnerships.demo.<name>) with a `seed(run)`, run in this order.
-AREAS = ("base", "meetings", "influence", "assessment")
+AREAS = ("base", "meetings", "influence", "library", "assessment")
 
 
 def seed(run: DemoRun) -> None:

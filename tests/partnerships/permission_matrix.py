@@ -13,7 +13,7 @@ from tests.matrix import LOGIN, MFA, PARTICIPANT_ROLES, STAFF_GROUPS, Expect, Ex
 from tests.partnerships.scene import MEMBER_KINDS, VISITORS
 
 # The areas' matrix modules (tests.partnerships.matrix_<name>), joined into one matrix.
-AREAS: tuple[str, ...] = ("core", "meetings", "influence", "assessment")
+AREAS: tuple[str, ...] = ("core", "meetings", "influence", "library", "assessment")
 
 
 def expect(

@@ -89,3 +89,31 @@ def _meetings_fill(user: User, word: str, partnership) -> None:  # type: ignore[
 
 
 AREA_FILLS.append(_meetings_fill)
+
+
+# The good-practice library (helper "library") ----------------------------------------------------
+def _library_fill(user: User, word: str, partnership) -> None:
+    """A proposal (with a file) from the user's partnership, `word` in its title, summary, text
+    and file name; and their credit, given by themselves, on a published resource."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from partnerships.enums import ResourceKind
+    from partnerships.services.library import propose_resource, set_contributor_credit
+    from tests.factories.partnerships import ResourceFactory
+    from tests.funding.files import PDF
+
+    propose_resource(
+        by=user,
+        title=f"{word} guide",
+        kind=ResourceKind.GUIDE,
+        summary=f"What {word} learned.",
+        body=f"Written by {word}.",
+        file=SimpleUploadedFile(f"{word}.pdf", PDF, content_type="application/pdf"),
+        partnership=partnership,
+        contributors=[(user.person, True)],
+    )
+    contribution = ResourceFactory().contributors.create(person=user.person)
+    set_contributor_credit(contribution, by=user, credited=True)
+
+
+AREA_FILLS.append(_library_fill)
