@@ -14,6 +14,7 @@ from coprod.models import Notification
 from partnerships.enums import BarrierKind, BarrierStatus, PartnershipRole, TensionStatus
 from partnerships.enums import YouSaidStatus as Status
 from partnerships.models import Decision, YouSaidItem
+from partnerships.services import you_said
 from partnerships.services.barriers import change_barrier, mark_barrier_dealt_with, record_barrier
 from partnerships.services.decisions import change_decision, record_decision, resolve_tension
 from partnerships.services.you_said import change_you_said, close_you_said, record_you_said
@@ -399,3 +400,51 @@ def test_the_database_refuses_partly_without_a_reason():
 
     item.refresh_from_db()
     assert item.status == Status.OPEN
+
+
+def test_a_closing_that_fails_half_way_leaves_the_item_open_and_a_retry_tells_once(
+    reachable_lee, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    partnership = PartnershipFactory()
+    add_member(partnership, reachable_lee)
+    item = say(partnership, reachable_lee)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the outbox failed after the item was saved")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(you_said, "queue_notification", broken)
+        with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
+            close(item)
+    item.refresh_from_db()
+    assert (item.status, item.closed_at, Notification.objects.count()) == (Status.OPEN, None, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close(item)
+
+    item.refresh_from_db()
+    assert item.status == Status.ACTED_ON
+    assert list(Notification.objects.values_list("person", "kind")) == [
+        (reachable_lee.pk, "partnerships_you_said_closed")
+    ]
+    assert len(mailoutbox) == 1
+
+
+def test_closing_two_items_of_one_giver_tells_them_of_each(
+    reachable_lee, django_capture_on_commit_callbacks, mailoutbox
+):
+    partnership = PartnershipFactory()
+    add_member(partnership, reachable_lee)
+    first = say(partnership, reachable_lee, said="Papers come too late.")
+    second = say(partnership, reachable_lee, said="The room is too cold.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close(first, what_changed="Papers go out a week ahead.")
+        close(second, what_changed="The heating is on before we start.")
+
+    told = sorted(
+        message.content["full"]["body"].split("What changed:\n")[1].splitlines()[0]
+        for message in Notification.objects.filter(person=reachable_lee)
+    )
+    assert told == ["Papers go out a week ahead.", "The heating is on before we start."]
+    assert len(mailoutbox) == 2
