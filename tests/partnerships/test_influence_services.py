@@ -13,7 +13,7 @@ from django.utils import timezone
 from coprod.models import Notification
 from partnerships.enums import BarrierKind, BarrierStatus, PartnershipRole, TensionStatus
 from partnerships.enums import YouSaidStatus as Status
-from partnerships.models import Decision, YouSaidItem
+from partnerships.models import Barrier, Decision, YouSaidItem
 from partnerships.services import you_said
 from partnerships.services.barriers import change_barrier, mark_barrier_dealt_with, record_barrier
 from partnerships.services.decisions import change_decision, record_decision, resolve_tension
@@ -448,3 +448,73 @@ def test_closing_two_items_of_one_giver_tells_them_of_each(
     )
     assert told == ["Papers go out a week ahead.", "The heating is on before we start."]
     assert len(mailoutbox) == 2
+
+
+def _outsider_calls(partnership, giver):  # type: ignore[no-untyped-def]
+    item = say(partnership, giver)
+    decision = DecisionFactory(
+        partnership=partnership, tension_status=TensionStatus.OPEN, tension="Venue."
+    )
+    barrier = BarrierFactory(partnership=partnership, raised_on=TODAY - timedelta(days=5))
+    words = {"said": "Other words.", "said_on": TODAY, "anonymous": False, "keep_words": False}
+    return {
+        "change_decision": lambda by: change_decision(
+            decision,
+            by=by,
+            decided_on=TODAY,
+            summary="Other.",
+            decided_by="Them",
+            tension_status=TensionStatus.NONE,
+        ),
+        "resolve_tension": lambda by: resolve_tension(decision, by=by, resolution="Settled."),
+        "record_barrier": lambda by: record_barrier(
+            partnership, by=by, kind=BarrierKind.TIME, description="Late.", raised_on=TODAY
+        ),
+        "change_barrier": lambda by: change_barrier(
+            barrier, by=by, kind=BarrierKind.POWER, description="Other.", raised_on=TODAY
+        ),
+        "mark_barrier_dealt_with": lambda by: mark_barrier_dealt_with(
+            barrier, by=by, addressed_on=TODAY
+        ),
+        "record_you_said": lambda by: record_you_said(
+            partnership, by=by, given_by=giver, said="More.", said_on=TODAY
+        ),
+        "change_you_said": lambda by: change_you_said(item, by=by, given_by=giver, **words),
+        "close_you_said": lambda by: close_you_said(
+            item, by=by, status=Status.ACTED_ON, response="Yes.", what_changed="All."
+        ),
+    }
+
+
+def _state():  # type: ignore[no-untyped-def]
+    return (
+        sorted(Decision.objects.values_list("pk", "summary", "tension_status", "resolution")),
+        sorted(Barrier.objects.values_list("pk", "kind", "description", "status")),
+        sorted(YouSaidItem.objects.values_list("pk", "said", "status")),
+        Notification.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "change_decision",
+        "resolve_tension",
+        "record_barrier",
+        "change_barrier",
+        "mark_barrier_dealt_with",
+        "record_you_said",
+        "change_you_said",
+        "close_you_said",
+    ],
+)
+def test_staff_who_do_not_manage_the_partnership_change_nothing_through_a_service(service):
+    partnership = PartnershipFactory()
+    giver = add_member(partnership, role=PartnershipRole.LEE).person
+    calls = _outsider_calls(partnership, giver)
+    before = _state()
+
+    with pytest.raises(PermissionDenied):
+        calls[service](make_staff())
+
+    assert _state() == before
