@@ -518,3 +518,25 @@ def test_staff_who_do_not_manage_the_partnership_change_nothing_through_a_servic
         calls[service](make_staff())
 
     assert _state() == before
+
+
+def test_an_item_cannot_be_moved_to_a_member_of_another_partnership():
+    partnership = PartnershipFactory()
+    giver = add_member(partnership).person
+    item = say(partnership, giver)
+    elsewhere = add_member(PartnershipFactory()).person
+
+    with pytest.raises(ValidationError) as excinfo:
+        change_you_said(
+            item,
+            by=partnership.lead,
+            given_by=elsewhere,
+            said="Papers come too late.",
+            said_on=TODAY,
+            anonymous=False,
+            keep_words=False,
+        )
+
+    item.refresh_from_db()
+    assert list(errors_of(excinfo)) == ["given_by"]
+    assert item.given_by == giver
