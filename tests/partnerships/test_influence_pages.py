@@ -459,3 +459,16 @@ def test_a_partnerships_lists_hold_none_of_another_partnerships_records(
     assert len(response.context["page"].items) == 1
     assert "Ours: " in html
     assert "Theirs" not in html
+
+
+def test_the_list_across_partnerships_shows_a_lead_only_the_items_of_what_they_lead(
+    client, lead, partnership
+):
+    YouSaidItemFactory(partnership=partnership, said="Ours: said.")
+    YouSaidItemFactory(partnership=PartnershipFactory(), said="Theirs: said.")
+    client.force_login(lead)
+
+    response = client.get(url("partnerships_you_said_staff:all"))
+
+    assert [item.said for item in response.context["page"].items] == ["Ours: said."]
+    assert "Theirs" not in text_of(response)
