@@ -107,12 +107,13 @@ register(
     ],
     exclude=["updated_at"],
 )
+# Masked: who said it (`given_by`). An audit row is kept for ever, also after an erasure, and
+# would link an item its giver chose to make anonymous to them.
 register(
     YouSaidItem,
     keep=[
         "id",
         "partnership",
-        "given_by",
         "anonymous",
         "keep_words",
         "said_on",

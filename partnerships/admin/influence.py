@@ -9,7 +9,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
-from coprod.admin.restrictions import RestrictedLookupsMixin
+from coprod.admin.restrictions import RestrictedLookupsMixin, restrict_lookups
+from coprod.models import Person
 from partnerships.models import Barrier, Decision, YouSaidItem
 
 
@@ -45,3 +46,13 @@ class YouSaidItemAdmin(ReadOnlyAdmin):
     list_filter = ["status", "anonymous"]
     list_select_related = ["partnership"]
     exclude = ["given_by"]
+
+
+def _nobody(user: Any) -> bool:
+    return False
+
+
+# Who said it is not shown, nor found by a filter (`?given_by=<person>` listing a person's items,
+# `?you_said_items=<item>` listing an item's giver): that would name an anonymous giver.
+restrict_lookups(YouSaidItem, ["given_by"], visible_to=_nobody)
+restrict_lookups(Person, ["you_said_items"], visible_to=_nobody)

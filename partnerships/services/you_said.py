@@ -7,9 +7,10 @@ was said is flagged on the staff pages, and a daily sweep (`flag_old_you_said`, 
 the pattern of funding.services.reminders: the sweep reads what is due, leaving out items that
 already have a PartnershipReminder row; then, in one transaction, it inserts a row for each
 (`bulk_create(ignore_conflicts=True)`, stamped with its own `batch`), reads back the rows carrying
-its batch (those no other sweep inserted), queues the messages for those only, and links each row
-to its message. Run twice: once. Killed half way: rolled back, rows and messages together, and
-the next sweep sends everything. The number of queries does not grow with the items."""
+its batch (those no other sweep inserted) whose items are still open, queues the messages for
+those only, and links each row to its message. Run twice: once. Killed half way: rolled back,
+rows and messages together, and the next sweep sends everything. The number of queries does not
+grow with the items."""
 
 from __future__ import annotations
 
@@ -296,8 +297,13 @@ def flag_old_you_said(*, by: Actor, now: datetime | None = None) -> int:
             ],
             ignore_conflicts=True,
         )
+        # Ours (no other sweep inserted them), and still open: an item closed since it was
+        # read above is not flagged (its row stays, so it is never flagged later either).
+        still_open = YouSaidItem.objects.filter(status=YouSaidStatus.OPEN).values("pk")
         ours = list(
-            PartnershipReminder.objects.filter(batch=batch).values_list("object_id", flat=True)
+            PartnershipReminder.objects.filter(batch=batch, object_id__in=still_open).values_list(
+                "object_id", flat=True
+            )
         )
         queue_notifications([due[item_id] for item_id in ours])
         _link_messages(batch)

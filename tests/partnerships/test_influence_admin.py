@@ -7,6 +7,7 @@ import pytest
 from django.contrib import admin
 
 from partnerships.models import Barrier, Decision, YouSaidItem
+from tests.factories.core import make_person, make_superuser
 from tests.factories.partnerships import (
     BarrierFactory,
     DecisionFactory,
@@ -39,3 +40,23 @@ def test_the_team_sees_the_records_in_the_admin_but_cannot_change_them(client, m
     )
     model_admin = admin.site._registry[model]
     assert model_admin.has_change_permission(listed.wsgi_request, record) is False
+
+
+@pytest.mark.parametrize(
+    ("path", "lookup"),
+    [
+        ("partnerships/yousaiditem", "given_by"),
+        ("partnerships/yousaiditem", "given_by__id__exact"),
+        ("coprod/person", "you_said_items"),
+    ],
+)
+def test_the_admin_does_not_link_an_anonymous_item_to_its_giver_by_a_filter(client, path, lookup):
+    giver = make_person(chosen_name="Zainab Quietname")
+    item = YouSaidItemFactory(given_by=giver, anonymous=True, said="Quiet words.")
+    client.force_login(make_superuser())
+    value = giver.pk if path.startswith("partnerships") else item.pk
+
+    response = client.get(f"/admin/{path}/", {lookup: value})
+
+    assert response.status_code == 400
+    assert "Quiet" not in response.content.decode()

@@ -14,7 +14,8 @@ from coprod.models import Notification
 from partnerships.contributions import DOORS
 from partnerships.enums import PartnershipReminderKind
 from partnerships.enums import YouSaidStatus as Status
-from partnerships.models import PartnershipReminder
+from partnerships.models import PartnershipReminder, YouSaidItem
+from partnerships.selectors.you_said import you_said_due_for_flag
 from partnerships.services import you_said
 from partnerships.services.you_said import flag_old_you_said
 from partnerships.tasks import flag_old_you_said as flag_task
@@ -142,3 +143,34 @@ def test_the_daily_sweep_is_declared_and_its_task_runs_it(django_capture_on_comm
     assert [
         (task.task, task.crontab.hour) for task in DOORS.periodic_tasks if "you_said" in task.task
     ] == [("coprod.partnerships.flag_old_you_said", "8")]
+
+
+def test_a_sweep_that_read_what_was_due_before_another_sent_it_sends_nothing_more(
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    # Two sweeps at once: the second read the due items before the first saved its rows.
+    item()
+    read_early = list(you_said_due_for_flag(today=TODAY))
+
+    first = run(django_capture_on_commit_callbacks)
+    monkeypatch.setattr(you_said, "you_said_due_for_flag", lambda *, today: read_early)
+    second = run(django_capture_on_commit_callbacks)
+
+    assert (first, second) == (1, 0)
+    assert (PartnershipReminder.objects.count(), Notification.objects.count()) == (1, 1)
+    assert len(mailoutbox) == 1
+
+
+def test_an_item_closed_after_the_sweep_read_it_is_not_flagged(
+    django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    old = item()
+    read_early = list(you_said_due_for_flag(today=TODAY))
+    YouSaidItem.objects.filter(pk=old.pk).update(
+        status=Status.ACTED_ON, response="Done.", what_changed="All of it."
+    )
+
+    monkeypatch.setattr(you_said, "you_said_due_for_flag", lambda *, today: read_early)
+    count = run(django_capture_on_commit_callbacks)
+
+    assert (count, Notification.objects.count(), mailoutbox) == (0, 0, [])

@@ -429,3 +429,46 @@ def test_the_list_across_partnerships_queries_do_not_grow(client):
 
 
 PINNED_ALL = 4
+
+
+@pytest.mark.parametrize(
+    ("name", "viewer"),
+    [
+        ("partnerships_decisions_staff:list", "lead"),
+        ("partnerships_decisions:list", "member"),
+        ("partnerships_barriers_staff:list", "lead"),
+        ("partnerships_you_said_staff:list", "lead"),
+        ("partnerships_you_said:list", "member"),
+    ],
+)
+def test_a_partnerships_lists_hold_none_of_another_partnerships_records(
+    client, lead, member, partnership, name, viewer
+):
+    # The other partnership has the same lead and the member too: both could see it elsewhere.
+    other = PartnershipFactory(lead=lead)
+    add_member(other, member.person, PartnershipRole.RESEARCHER)
+    for owner, words in ((partnership, "Ours"), (other, "Theirs")):
+        DecisionFactory(partnership=owner, summary=f"{words}: decided.")
+        BarrierFactory(partnership=owner, description=f"{words}: a barrier.")
+        YouSaidItemFactory(partnership=owner, said=f"{words}: said.")
+    client.force_login(lead if viewer == "lead" else member)
+
+    response = client.get(url(name, partnership_id=partnership.pk))
+
+    html = text_of(response)
+    assert len(response.context["page"].items) == 1
+    assert "Ours: " in html
+    assert "Theirs" not in html
+
+
+def test_the_list_across_partnerships_shows_a_lead_only_the_items_of_what_they_lead(
+    client, lead, partnership
+):
+    YouSaidItemFactory(partnership=partnership, said="Ours: said.")
+    YouSaidItemFactory(partnership=PartnershipFactory(), said="Theirs: said.")
+    client.force_login(lead)
+
+    response = client.get(url("partnerships_you_said_staff:all"))
+
+    assert [item.said for item in response.context["page"].items] == ["Ours: said."]
+    assert "Theirs" not in text_of(response)

@@ -13,7 +13,8 @@ from django.utils import timezone
 from coprod.models import Notification
 from partnerships.enums import BarrierKind, BarrierStatus, PartnershipRole, TensionStatus
 from partnerships.enums import YouSaidStatus as Status
-from partnerships.models import Decision, YouSaidItem
+from partnerships.models import Barrier, Decision, YouSaidItem
+from partnerships.services import you_said
 from partnerships.services.barriers import change_barrier, mark_barrier_dealt_with, record_barrier
 from partnerships.services.decisions import change_decision, record_decision, resolve_tension
 from partnerships.services.you_said import change_you_said, close_you_said, record_you_said
@@ -399,3 +400,143 @@ def test_the_database_refuses_partly_without_a_reason():
 
     item.refresh_from_db()
     assert item.status == Status.OPEN
+
+
+def test_a_closing_that_fails_half_way_leaves_the_item_open_and_a_retry_tells_once(
+    reachable_lee, django_capture_on_commit_callbacks, mailoutbox, monkeypatch
+):
+    partnership = PartnershipFactory()
+    add_member(partnership, reachable_lee)
+    item = say(partnership, reachable_lee)
+
+    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise ConnectionError("the outbox failed after the item was saved")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(you_said, "queue_notification", broken)
+        with pytest.raises(ConnectionError), django_capture_on_commit_callbacks(execute=True):
+            close(item)
+    item.refresh_from_db()
+    assert (item.status, item.closed_at, Notification.objects.count()) == (Status.OPEN, None, 0)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close(item)
+
+    item.refresh_from_db()
+    assert item.status == Status.ACTED_ON
+    assert list(Notification.objects.values_list("person", "kind")) == [
+        (reachable_lee.pk, "partnerships_you_said_closed")
+    ]
+    assert len(mailoutbox) == 1
+
+
+def test_closing_two_items_of_one_giver_tells_them_of_each(
+    reachable_lee, django_capture_on_commit_callbacks, mailoutbox
+):
+    partnership = PartnershipFactory()
+    add_member(partnership, reachable_lee)
+    first = say(partnership, reachable_lee, said="Papers come too late.")
+    second = say(partnership, reachable_lee, said="The room is too cold.")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        close(first, what_changed="Papers go out a week ahead.")
+        close(second, what_changed="The heating is on before we start.")
+
+    told = sorted(
+        message.content["full"]["body"].split("What changed:\n")[1].splitlines()[0]
+        for message in Notification.objects.filter(person=reachable_lee)
+    )
+    assert told == ["Papers go out a week ahead.", "The heating is on before we start."]
+    assert len(mailoutbox) == 2
+
+
+def _outsider_calls(partnership, giver):  # type: ignore[no-untyped-def]
+    item = say(partnership, giver)
+    decision = DecisionFactory(
+        partnership=partnership, tension_status=TensionStatus.OPEN, tension="Venue."
+    )
+    barrier = BarrierFactory(partnership=partnership, raised_on=TODAY - timedelta(days=5))
+    words = {"said": "Other words.", "said_on": TODAY, "anonymous": False, "keep_words": False}
+    return {
+        "change_decision": lambda by: change_decision(
+            decision,
+            by=by,
+            decided_on=TODAY,
+            summary="Other.",
+            decided_by="Them",
+            tension_status=TensionStatus.NONE,
+        ),
+        "resolve_tension": lambda by: resolve_tension(decision, by=by, resolution="Settled."),
+        "record_barrier": lambda by: record_barrier(
+            partnership, by=by, kind=BarrierKind.TIME, description="Late.", raised_on=TODAY
+        ),
+        "change_barrier": lambda by: change_barrier(
+            barrier, by=by, kind=BarrierKind.POWER, description="Other.", raised_on=TODAY
+        ),
+        "mark_barrier_dealt_with": lambda by: mark_barrier_dealt_with(
+            barrier, by=by, addressed_on=TODAY
+        ),
+        "record_you_said": lambda by: record_you_said(
+            partnership, by=by, given_by=giver, said="More.", said_on=TODAY
+        ),
+        "change_you_said": lambda by: change_you_said(item, by=by, given_by=giver, **words),
+        "close_you_said": lambda by: close_you_said(
+            item, by=by, status=Status.ACTED_ON, response="Yes.", what_changed="All."
+        ),
+    }
+
+
+def _state():  # type: ignore[no-untyped-def]
+    return (
+        sorted(Decision.objects.values_list("pk", "summary", "tension_status", "resolution")),
+        sorted(Barrier.objects.values_list("pk", "kind", "description", "status")),
+        sorted(YouSaidItem.objects.values_list("pk", "said", "status")),
+        Notification.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    "service",
+    [
+        "change_decision",
+        "resolve_tension",
+        "record_barrier",
+        "change_barrier",
+        "mark_barrier_dealt_with",
+        "record_you_said",
+        "change_you_said",
+        "close_you_said",
+    ],
+)
+def test_staff_who_do_not_manage_the_partnership_change_nothing_through_a_service(service):
+    partnership = PartnershipFactory()
+    giver = add_member(partnership, role=PartnershipRole.LEE).person
+    calls = _outsider_calls(partnership, giver)
+    before = _state()
+
+    with pytest.raises(PermissionDenied):
+        calls[service](make_staff())
+
+    assert _state() == before
+
+
+def test_an_item_cannot_be_moved_to_a_member_of_another_partnership():
+    partnership = PartnershipFactory()
+    giver = add_member(partnership).person
+    item = say(partnership, giver)
+    elsewhere = add_member(PartnershipFactory()).person
+
+    with pytest.raises(ValidationError) as excinfo:
+        change_you_said(
+            item,
+            by=partnership.lead,
+            given_by=elsewhere,
+            said="Papers come too late.",
+            said_on=TODAY,
+            anonymous=False,
+            keep_words=False,
+        )
+
+    item.refresh_from_db()
+    assert list(errors_of(excinfo)) == ["given_by"]
+    assert item.given_by == giver
