@@ -183,6 +183,20 @@ def test_a_rating_outside_the_scale_is_refused_and_nothing_is_saved(rating):
     assert snapshot() == (0, 0, 0)
 
 
+@pytest.mark.parametrize("field", ["ratings", "comments"])
+def test_answers_to_questions_not_asked_are_refused_and_nothing_is_saved(field):
+    round_ = AssessmentRoundFactory()
+    member = add_member(round_.partnership)
+    given = {"ratings": ratings(3), "comments": {}}
+    given[field] = {**given[field], "my_name": "3" if field == "ratings" else "Ama, the chair"}
+
+    with pytest.raises(ValidationError) as refused:
+        answer_round(round_, person=member.person, **given)
+
+    assert refused.value.messages == ["Answers were given for questions that are not asked."]
+    assert snapshot() == (0, 0, 0)
+
+
 def test_the_database_refuses_a_rating_outside_the_scale_too():
     round_ = AssessmentRoundFactory()
     response = AssessmentResponse.objects.create(round=round_, role=PartnershipRole.LEE)
