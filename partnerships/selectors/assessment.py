@@ -10,7 +10,9 @@ The results keep answers anonymous:
   out from the overall average and the roles shown (by subtraction), so then no role is shown
   for the round: only the overall averages.
 - Comments (for the lead and the partnerships team only) are grouped by value, without a role,
-  in an order that has nothing to do with when they were sent (the response's random id)."""
+  in an order that has nothing to do with when they were sent, and a different one under each
+  value (each answer's own random id): listed in the response's order under every value, the
+  comments at the same place would be one person's, to be read together and recognised."""
 
 from __future__ import annotations
 
@@ -352,7 +354,8 @@ def trend_of(results: list[RoundResults]) -> Trend | None:
 
 def round_comments(results: RoundResults) -> list[tuple[str, list[str]]]:
     """The comments of a round whose results show (closed, enough respondents), by value (no
-    role), in the order of the responses' random ids; an empty list otherwise. One query."""
+    role), in the order of the answers' random ids (so a different order under each value, not
+    the responses'); an empty list otherwise. One query."""
     if not results.shown:
         return []
     round_ = results.round
@@ -360,7 +363,7 @@ def round_comments(results: RoundResults) -> list[tuple[str, list[str]]]:
     for value, comment in (
         AssessmentAnswer.objects.filter(response__round=round_)
         .exclude(comment="")
-        .order_by("response_id", "pk")
+        .order_by("pk")
         .values_list("value", "comment")
     ):
         grouped[value].append(comment)

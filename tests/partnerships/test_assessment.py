@@ -183,6 +183,20 @@ def test_a_rating_outside_the_scale_is_refused_and_nothing_is_saved(rating):
     assert snapshot() == (0, 0, 0)
 
 
+@pytest.mark.parametrize("field", ["ratings", "comments"])
+def test_answers_to_questions_not_asked_are_refused_and_nothing_is_saved(field):
+    round_ = AssessmentRoundFactory()
+    member = add_member(round_.partnership)
+    given = {"ratings": ratings(3), "comments": {}}
+    given[field] = {**given[field], "my_name": "3" if field == "ratings" else "Ama, the chair"}
+
+    with pytest.raises(ValidationError) as refused:
+        answer_round(round_, person=member.person, **given)
+
+    assert refused.value.messages == ["Answers were given for questions that are not asked."]
+    assert snapshot() == (0, 0, 0)
+
+
 def test_the_database_refuses_a_rating_outside_the_scale_too():
     round_ = AssessmentRoundFactory()
     response = AssessmentResponse.objects.create(round=round_, role=PartnershipRole.LEE)
@@ -384,3 +398,46 @@ def test_two_answers_sent_at_once_save_one():
 
     assert outcomes == ["You have already answered this round", "saved"]
     assert snapshot() == (1, 1, 5)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_answer_sent_while_the_round_is_closing_is_refused():
+    # A late answer saved after the close would change results already shown: the difference
+    # between the figures before and after would be that one person's answers.
+    import time
+    from concurrent.futures import ThreadPoolExecutor
+    from threading import Event
+
+    from django.db import connections
+
+    round_ = AssessmentRoundFactory()
+    member = add_member(round_.partnership)
+    closing = Event()
+
+    def close():
+        try:
+            with transaction.atomic():
+                close_round(round_, by=round_.partnership.lead)
+                closing.set()
+                time.sleep(1)  # the answer is sent before the close commits
+            return "closed"
+        finally:
+            connections.close_all()
+
+    def send():
+        try:
+            closing.wait(5)
+            answer_round(round_, person=member.person, ratings=ratings(2))
+            return "saved"
+        except ValidationError as error:
+            return error.messages[0]
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        closed, sent = pool.submit(close), pool.submit(send)
+        outcomes = (closed.result(), sent.result())
+
+    assert outcomes == ("closed", "This round has closed, so answers can no longer be sent.")
+    assert snapshot() == (0, 0, 0)

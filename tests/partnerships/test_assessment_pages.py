@@ -5,9 +5,11 @@ ids of another partnership (404), "Things to do", and fixed query counts."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from coprod.models import FormDraft
 from coprod.services.drafts import save_draft
@@ -164,6 +166,19 @@ def test_a_closed_round_cannot_be_answered(client):
     assert saved() == (0, 0, 0)
 
 
+def test_a_draft_left_on_a_round_that_has_closed_is_deleted_on_the_next_visit(client):
+    round_ = AssessmentRoundFactory()
+    user = member_of(round_.partnership)
+    save_draft(user, path=answer_url(round_), data={"networks": ["4"]})
+    close_round(round_, by=round_.partnership.lead)
+    client.force_login(user)
+
+    response = client.get(answer_url(round_))
+
+    assert "This round has closed" in response.content.decode()
+    assert not FormDraft.objects.filter(user=user).exists()
+
+
 def test_a_round_of_another_partnership_is_not_found_for_a_member(client):
     mine = AssessmentRoundFactory()
     theirs = AssessmentRoundFactory()
@@ -189,6 +204,43 @@ def test_things_to_do_on_the_portal_home_links_to_the_rounds(client):
     assert "Tell us how your partnership is doing" in home
     assert reverse("partnerships_assessment:to_answer") in home
     assert answer_url(round_) in waiting
+
+
+def test_to_answer_lists_only_the_visitors_open_unanswered_rounds_and_partnerships(client):
+    today = timezone.localdate()
+    user = make_user(roles=CORE_ROLES[PartnershipRole.LEE])
+    waiting = AssessmentRoundFactory(partnership__title="Waiting", title="Waiting round")
+    past = AssessmentRoundFactory(
+        partnership__title="Past", title="Past round", closes_on=today - timedelta(days=1)
+    )
+    done = AssessmentRoundFactory(partnership__title="Done", title="Done round")
+    for round_ in (waiting, past, done):
+        add_member(round_.partnership, user.person)
+    answer_round(done, person=user.person, ratings=ratings(3))
+    AssessmentRoundFactory(
+        partnership=waiting.partnership, title="Closed round", status=RoundStatus.CLOSED
+    )
+    AssessmentRoundFactory(partnership__title="Not theirs", title="Not their round")
+    left = AssessmentRoundFactory(partnership__title="Left", title="Left round")
+    add_member(
+        left.partnership, user.person, joined_on=today - timedelta(9), left_on=today - timedelta(1)
+    )
+    client.force_login(user)
+
+    response = client.get(reverse("partnerships_assessment:to_answer"))
+
+    text = response.content.decode()
+    assert [round_.title for round_ in response.context["rounds"]] == ["Waiting round"]
+    assert [p.title for p in response.context["partnerships"]] == ["Done", "Past", "Waiting"]
+    for other in (
+        "Not theirs",
+        "Not their round",
+        "Left round",
+        "Past round",
+        "Done round",
+        "Closed round",
+    ):
+        assert other not in text
 
 
 # Results for members ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from partnerships.selectors.assessment import (
 )
 from partnerships.services.assessment import answer_round, close_round
 from tests.factories.partnerships import AssessmentRoundFactory, PartnershipFactory, add_member
-from tests.partnerships.assessment import answered_by, ratings
+from tests.partnerships.assessment import VALUES, answered_by, ratings
 
 pytestmark = pytest.mark.django_db
 
@@ -152,6 +152,21 @@ def test_comments_are_grouped_by_value_without_role_in_a_random_stable_order():
     assert sorted(shown) == sorted(sent)
     assert shown != sent  # not the order they were sent in (1 in 12! to fail by chance)
     assert round_comments(result) == comments
+
+
+def test_one_persons_comments_do_not_sit_at_the_same_place_under_each_value():
+    # Listed in one order for every value, the comments at the same place would be one
+    # person's: their comments could be read together (and recognised) as theirs.
+    round_ = AssessmentRoundFactory()
+    for n in range(12):
+        answered_by(round_, LEE, 3, comments={value: f"{value} {n}" for value in VALUES})
+    result = results_for([closed(round_)])[0]
+
+    comments = round_comments(result)
+
+    orders = [tuple(text.split()[1] for text in texts) for _label, texts in comments]
+    assert len(orders) == 5
+    assert len(set(orders)) == 5  # each value in its own order (1 in 12! to fail by chance)
 
 
 def test_partnership_results_use_two_queries_whatever_the_rounds(django_assert_num_queries):
