@@ -71,6 +71,11 @@ PAGES = [
     Page("/staff/funding/calls/", "staff"),
     Page("/staff/funding/panels/", "staff"),
     Page("/staff/funding/results/", "staff"),
+    # Partnerships: the demo LEE's partnerships (about 20 at --scale 100), staff's overview of
+    # every partnership (about 200) and the self-assessment rounds.
+    Page("/portal/partnerships/", "lee"),
+    Page("/staff/partnerships/", "staff"),
+    Page("/staff/partnerships/assessment/", "staff"),
     # The good-practice library: a search with a tag (about 3,000 resources at --scale 100), and
     # the staff's proposals waiting.
     Page("/portal/library/?q=meetings+childcare&tag=meetings", "lee"),

@@ -8,9 +8,12 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.urls import reverse
 
 from bench.pages import ACCOUNTS, PAGES
 from coprod.models import User
+from partnerships.demo.base import FIRST
+from partnerships.models import Partnership
 from tests.queries import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -37,8 +40,9 @@ EXPECTED = {
     "/portal/my-information/": 33,
     # A page of their engagements with their claims (1).
     "/portal/paid-work/": 2,
-    # With the counts beside its links: requests to erase (1), library proposals waiting (1).
-    "/staff/": 5,
+    # With the counts beside its links: requests to erase (1), library proposals waiting (1),
+    # "you said, we did" items open too long (1).
+    "/staff/": 6,
     "/staff/invitations/": 4,
     "/staff/messages/held/": 4,
     "/staff/erasure/": 4,
@@ -70,6 +74,31 @@ EXPECTED = {
     # their tags (1).
     "/portal/library/?q=meetings+childcare&tag=meetings": 5,
     "/staff/library/": 5,
+    # Partnerships: the LEE's partnerships with their role (1); the overview's page of
+    # partnerships with members counted and last change (1), its count (1) and the open
+    # barriers by kind (1); the rounds of every partnership (1).
+    "/portal/partnerships/": 2,
+    "/staff/partnerships/": 5,
+    "/staff/partnerships/assessment/": 4,
+}
+
+# Pages of one object (their address holds its id): the first demo partnership's, as the demo
+# LEE (a member) and staff, pinned the same way at scale 1 and 100.
+OBJECT_PAGES = {
+    "portal partnership page": ("lee", "partnerships_portal:partnership"),
+    "portal self-assessment results": ("lee", "partnerships_assessment:results"),
+    "portal decisions": ("lee", "partnerships_decisions:list"),
+    "portal you said, we did": ("lee", "partnerships_you_said:list"),
+    "staff partnership page": ("staff", "partnerships_staff:partnership"),
+    "staff self-assessment rounds": ("staff", "partnerships_assessment_staff:rounds"),
+}
+OBJECT_EXPECTED = {
+    "portal partnership page": 5,
+    "portal self-assessment results": 4,
+    "portal decisions": 3,
+    "portal you said, we did": 3,
+    "staff partnership page": 7,
+    "staff self-assessment rounds": 6,
 }
 
 
@@ -89,15 +118,26 @@ def counts(client) -> dict[str, int]:
     return found
 
 
+def object_counts(client) -> dict[str, int]:
+    partnership = Partnership.objects.get(title=FIRST)
+    found = {}
+    for name, (account, url_name) in OBJECT_PAGES.items():
+        client.force_login(User.objects.get(email=ACCOUNTS[account].email))
+        path = reverse(url_name, kwargs={"partnership_id": partnership.pk})
+        assert client.get(path).status_code == 200, path
+        found[name] = count_queries(client, path)
+    return found
+
+
 def test_every_benchmarked_page_has_a_pinned_query_count():
     assert {page.path for page in PAGES} == set(EXPECTED)
 
 
 def test_page_query_counts_are_pinned_and_do_not_grow_with_the_data(client, settings):
     seed(settings, 1)
-    small = counts(client)
+    small = counts(client), object_counts(client)
     seed(settings, 100)
-    large = counts(client)
+    large = counts(client), object_counts(client)
 
-    assert small == EXPECTED
-    assert large == EXPECTED
+    assert small == (EXPECTED, OBJECT_EXPECTED)
+    assert large == (EXPECTED, OBJECT_EXPECTED)
