@@ -245,8 +245,8 @@ def _locked(meeting: Meeting) -> Meeting:
 def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     """Change a meeting that is not cancelled (a held one keeps its time and length: they are
     on the engagements of those who came). If its time, length, place or link changed and it is
-    still to come, everyone invited is sent the invitation again (the calendar entry is
-    updated).
+    still to come, everyone invited who is still a member is sent the invitation again (the
+    calendar entry is updated).
 
     Side effects: saves the Meeting (audited); may queue invitations."""
     locked = _locked(meeting)
@@ -271,9 +271,8 @@ def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     locked.save()
     news = any(getattr(locked, name) != before[name] for name in NEWS)
     if news and locked.starts_at > timezone.now():
-        members = PartnershipMember.objects.filter(invitations__meeting=locked).select_related(
-            "person"
-        )
+        # Only those still members: someone who has left is not told the new place or link.
+        members = current_memberships().filter(invitations__meeting=locked).select_related("person")
         _send_invitations(locked, members)
     return locked
 

@@ -27,6 +27,7 @@ from partnerships.services.meetings import (
     record_attendance,
     schedule_meeting,
 )
+from partnerships.services.partnerships import end_membership
 from recruitment.enums import EngagementKind, EngagementStatus
 from recruitment.models import Engagement
 from recruitment.services.honoraria import complete_engagement
@@ -240,6 +241,23 @@ def test_a_new_time_sends_the_invitation_again_with_the_same_uid(
     assert second["UID"] == first_uid
     assert second.decoded("DTSTART") == STARTS + timedelta(days=1)
     assert int(second["SEQUENCE"]) > 0
+
+
+def test_a_new_place_is_not_sent_to_a_member_who_has_left(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    partnership = PartnershipFactory()
+    reachable_member(partnership, email="stays@example.org", detail="full")
+    leaver = reachable_member(partnership, email="left@example.org", detail="full")
+    meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+    end_membership(leaver, by=partnership.lead, left_on=timezone.localdate() - timedelta(days=1))
+    time_machine.move_to(timezone.now() + timedelta(minutes=5))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="The new venue, 9 Mill Lane")
+
+    assert [(m.to, "9 Mill Lane" in m.body) for m in mailoutbox] == [(["stays@example.org"], True)]
+    assert Notification.objects.filter(person=leaver.person).count() == 1  # the first invitation
 
 
 def test_invite_more_members_invites_only_the_new_ones(django_capture_on_commit_callbacks):
