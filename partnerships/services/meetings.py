@@ -160,7 +160,8 @@ def _send_invitations(meeting: Meeting, members: Iterable[PartnershipMember]) ->
     """An invitation with the calendar file to each of `members`, once per meeting time and
     place (the key carries the last change: a changed meeting is sent again)."""
     attachment = calendar_attachment(meeting)
-    version = int(meeting.updated_at.timestamp()) if meeting.updated_at else 0
+    # To the microsecond: a change saved within the same second as the one before is news too.
+    version = meeting.updated_at.strftime("%Y%m%dT%H%M%S%f") if meeting.updated_at else "0"
     link = _site_link(reverse("partnerships_meetings:list"))
     queue_notifications(
         [

@@ -243,6 +243,27 @@ def test_a_new_time_sends_the_invitation_again_with_the_same_uid(
     assert int(second["SEQUENCE"]) > 0
 
 
+def test_a_second_change_within_the_same_second_is_sent_too(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
+    partnership = PartnershipFactory()
+    reachable_member(partnership, email="ayo@example.org", detail="full")
+    meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+
+    time_machine.move_to(timezone.now() + timedelta(milliseconds=200), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="Room 5, upstairs")
+    time_machine.move_to(timezone.now() + timedelta(milliseconds=200), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="Room 6, downstairs")
+
+    assert [str(_event(m.attachments[0][1])["LOCATION"]) for m in mailoutbox] == [
+        "Room 5, upstairs",
+        "Room 6, downstairs",
+    ]
+
+
 def test_a_new_place_is_not_sent_to_a_member_who_has_left(
     django_capture_on_commit_callbacks, mailoutbox, time_machine
 ):
