@@ -59,6 +59,9 @@ FIELDS = (
 # A change to any of these is news for the people invited: they are sent the invitation again.
 NEWS = ("starts_at", "duration_minutes", "place", "link")
 MAX_PREPARATION_HOURS = Decimal("40")
+# How far from today a meeting's start may be set: further makes no sense, and near the
+# calendar's end its end time overflows (a 500 where a clear message belongs).
+MAX_YEARS_AWAY = 3
 ZERO = Decimal("0")
 
 
@@ -71,7 +74,8 @@ def _site_link(path: str) -> str:
     return settings.COPROD_SITE_URL + path
 
 
-def _validate(meeting: Meeting, *, new: bool) -> None:
+def _validate(meeting: Meeting, *, new: bool, moved: bool = False) -> None:
+    """The meeting's rules, each message on its field. `moved`: its start was changed."""
     errors: dict[str, list[str]] = {}
     meeting.title = (meeting.title or "").strip()
     meeting.place = (meeting.place or "").strip()
@@ -80,6 +84,12 @@ def _validate(meeting: Meeting, *, new: bool) -> None:
         errors["place"] = [_("Enter where the meeting is, or a link to join it online.")]
     if new and meeting.starts_at is not None and meeting.starts_at <= timezone.now():
         errors["starts_at"] = [_("A new meeting must be in the future.")]
+    elif (new or moved) and meeting.starts_at is not None:
+        away = timedelta(days=365 * MAX_YEARS_AWAY + 1)
+        if abs(meeting.starts_at - timezone.now()) > away:
+            errors["starts_at"] = [
+                _("Enter a date within %(years)s years of today.") % {"years": MAX_YEARS_AWAY}
+            ]
     if meeting.interpreter and not (meeting.interpreter_languages or "").strip():
         errors["interpreter_languages"] = [_("Enter the languages the interpreter speaks.")]
     if not meeting.interpreter:
@@ -258,7 +268,7 @@ def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     for name in FIELDS:
         if name in fields:
             setattr(locked, name, fields[name])
-    _validate(locked, new=False)
+    _validate(locked, new=False, moved=locked.starts_at != before["starts_at"])
     moved = any(getattr(locked, name) != before[name] for name in ("starts_at", "duration_minutes"))
     if locked.status == MeetingStatus.HELD and moved:
         raise ValidationError(

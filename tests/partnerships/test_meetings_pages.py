@@ -102,6 +102,36 @@ def test_staff_form_refuses_a_meeting_with_neither_place_nor_link(client):
     assert Meeting.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    ("name", "starts_at"),
+    [("create", "9999-12-31T23:00"), ("edit", "9999-12-31T23:00"), ("edit", "0001-01-01T10:00")],
+)
+def test_staff_form_refuses_a_start_years_away_on_its_field(client, name, starts_at):
+    lead, partnership = led_by_engagement_staff()
+    member = add_member(partnership)
+    meeting = MeetingFactory(partnership=partnership, title="Planning day")
+    client.force_login(lead)
+    kwargs = {"partnership_id": partnership.pk} if name == "create" else {"meeting_id": meeting.pk}
+
+    response = client.post(
+        reverse(f"partnerships_meetings_staff:{name}", kwargs=kwargs),
+        {
+            "title": "Moved far away",
+            "starts_at": starts_at,
+            "duration_minutes": "120",
+            "place": "Room 2",
+            "preparation_hours": "0",
+            "invited": [member.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "starts_at": ["Enter a date within 3 years of today."]
+    }
+    assert list(Meeting.objects.values_list("title", flat=True)) == ["Planning day"]
+
+
 def test_staff_record_attendance_with_costs_through_the_form(client):
     lead, partnership = led_by_engagement_staff()
     lee = add_member(partnership)
