@@ -11,6 +11,8 @@ from decimal import Decimal
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coprod.enums import ConsentPurpose, StaffGroup
@@ -501,3 +503,31 @@ def test_a_held_meeting_keeps_its_time_and_length():
     assert list(refused.value.message_dict) == ["starts_at"]
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.agenda) == (starts, "Notes added after")
+
+
+# Queries -----------------------------------------------------------------------------------------
+
+
+def _queries_to_invite_change_and_cancel(members: int) -> list[int]:
+    partnership = PartnershipFactory()
+    for n in range(members):
+        reachable_member(partnership, email=f"m{partnership.pk}.{n}@example.org")
+    counts = []
+    with CaptureQueriesContext(connection) as queries:
+        meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+    counts.append(len(queries))
+    with CaptureQueriesContext(connection) as queries:
+        change_meeting(meeting, by=partnership.lead, place="Room 9")
+    counts.append(len(queries))
+    with CaptureQueriesContext(connection) as queries:
+        cancel_meeting(meeting, by=partnership.lead)
+    counts.append(len(queries))
+    return counts
+
+
+def test_inviting_changing_and_cancelling_take_as_many_queries_for_many_members():
+    _queries_to_invite_change_and_cancel(1)  # warm per-process caches (content types, ...)
+
+    few, many = _queries_to_invite_change_and_cancel(1), _queries_to_invite_change_and_cancel(6)
+
+    assert few == many

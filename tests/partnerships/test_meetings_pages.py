@@ -254,6 +254,26 @@ def test_attendance_page_queries_do_not_grow_and_are_pinned(client):
     assert count == 5
 
 
+def test_invite_page_queries_do_not_grow_with_those_invited_and_not(client):
+    lead, partnership = led_by_engagement_staff()
+    meeting = MeetingFactory(partnership=partnership)
+    client.force_login(lead)
+    url = reverse("partnerships_meetings_staff:invite", kwargs={"meeting_id": meeting.pk})
+
+    def add_rows():
+        invite(meeting, add_member(partnership))
+        add_member(partnership, role=PartnershipRole.RESEARCHER)
+
+    count = assert_queries_do_not_grow(client, url, add_rows)
+
+    response = client.get(url)
+    assert (
+        len(response.context["invited"]),
+        len(response.context["form"].fields["invited"].choices),
+    ) == (4, 4)
+    assert count == 6
+
+
 # Portal -----------------------------------------------------------------------------------------
 
 
