@@ -317,6 +317,22 @@ def test_cancel_tells_everyone_invited_and_refuses_twice(
         change_meeting(meeting, by=partnership.lead, title="Back on")
 
 
+def test_a_meeting_that_has_started_cannot_be_cancelled_nor_get_more_people():
+    partnership = PartnershipFactory()
+    member, later = add_member(partnership), add_member(partnership)
+    meeting, _rows = past_meeting(partnership, member)
+
+    with pytest.raises(ValidationError):
+        cancel_meeting(meeting, by=partnership.lead)
+    with pytest.raises(ValidationError):
+        invite_members(meeting, by=partnership.lead, member_ids=[later.pk])
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert list(meeting.invitations.values_list("member_id", flat=True)) == [member.pk]
+    assert Notification.objects.count() == 0
+
+
 # Attendance --------------------------------------------------------------------------------------
 
 
@@ -487,6 +503,23 @@ def test_attendance_before_the_meeting_or_of_someone_not_invited_is_refused():
         record_attendance(meeting, by=partnership.lead, rows={elsewhere.pk: Attended(True)})
 
     assert Engagement.objects.count() == 0
+
+
+def test_attendance_at_a_cancelled_meeting_is_refused_and_pays_nobody():
+    partnership = PartnershipFactory()
+    lee = add_member(partnership)
+    meeting, (invitation,) = past_meeting(partnership, lee, status=MeetingStatus.CANCELLED)
+
+    with pytest.raises(ValidationError):
+        record_attendance(meeting, by=partnership.lead, rows={invitation.pk: Attended(True)})
+
+    meeting.refresh_from_db()
+    invitation.refresh_from_db()
+    assert (meeting.status, invitation.attended, Engagement.objects.count()) == (
+        MeetingStatus.CANCELLED,
+        None,
+        0,
+    )
 
 
 def test_a_held_meeting_keeps_its_time_and_length():
