@@ -79,6 +79,31 @@ def test_staff_arrange_a_meeting_inviting_every_member_by_default(client):
     )
 
 
+@pytest.mark.parametrize("name", ["create", "invite"])
+def test_who_to_invite_lists_only_current_members_of_this_partnership(client, name):
+    lead, partnership = led_by_engagement_staff()
+    current = add_member(partnership)
+    left = add_member(partnership, left_on=timezone.localdate() - timedelta(days=1))
+    elsewhere = add_member(PartnershipFactory())
+    meeting = MeetingFactory(partnership=partnership)
+    client.force_login(lead)
+    kwargs = {"partnership_id": partnership.pk} if name == "create" else {"meeting_id": meeting.pk}
+    url = reverse(f"partnerships_meetings_staff:{name}", kwargs=kwargs)
+
+    listed = client.get(url)
+    posted = client.post(url, {"invited": [left.pk, elsewhere.pk]})
+
+    assert list(listed.context["form"].fields["invited"].choices) == [
+        (current.pk, current.person.display_name)
+    ]
+    text = listed.content.decode()
+    assert left.person.display_name not in text
+    assert elsewhere.person.display_name not in text
+    assert posted.status_code == 200
+    assert "invited" in posted.context["form"].errors
+    assert MeetingInvitation.objects.filter(member__in=[left, elsewhere]).count() == 0
+
+
 def test_staff_form_refuses_a_meeting_with_neither_place_nor_link(client):
     lead, partnership = led_by_engagement_staff()
     member = add_member(partnership)
