@@ -425,6 +425,28 @@ def test_did_not_attend_cancels_the_planned_engagement():
     assert invitation.attended is False
 
 
+def test_each_meeting_has_its_own_engagement_and_missing_one_cancels_only_its_own():
+    partnership = PartnershipFactory()
+    lee = add_member(partnership)
+    first, (at_first,) = past_meeting(partnership, lee)
+    second, (at_second,) = past_meeting(partnership, lee)
+    record_attendance(
+        first, by=partnership.lead, rows={at_first.pk: Attended(True, travel=Decimal("4"))}
+    )
+
+    record_attendance(
+        second, by=partnership.lead, rows={at_second.pk: Attended(True, travel=Decimal("7"))}
+    )
+    record_attendance(second, by=partnership.lead, rows={at_second.pk: Attended(False)})
+
+    assert sorted(
+        Engagement.objects.filter(person=lee.person).values_list("source_key", "travel", "status")
+    ) == [
+        (meeting_source_key(first), Decimal("4.00"), EngagementStatus.PLANNED),
+        (meeting_source_key(second), Decimal("7.00"), EngagementStatus.CANCELLED),
+    ]
+
+
 def test_a_completed_engagement_cannot_be_marked_missed_and_nothing_changes():
     partnership = PartnershipFactory()
     lee = add_member(partnership)
