@@ -105,6 +105,11 @@ class AgreementForm(forms.Form):
             Button("save", _("Save the agreement"), type="submit"),
         )
 
+    def clean_document(self) -> Any:
+        # A posted `document-clear` (the widget's "clear" box, never shown here: an agreement's
+        # document is replaced, or deleted with it) makes the value False: no new document.
+        return self.cleaned_data["document"] or None
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         signed, review = cleaned.get("signed_on"), cleaned.get("review_on")

@@ -59,6 +59,9 @@ FIELDS = (
 # A change to any of these is news for the people invited: they are sent the invitation again.
 NEWS = ("starts_at", "duration_minutes", "place", "link")
 MAX_PREPARATION_HOURS = Decimal("40")
+# How far from today a meeting's start may be set: further makes no sense, and near the
+# calendar's end its end time overflows (a 500 where a clear message belongs).
+MAX_YEARS_AWAY = 3
 ZERO = Decimal("0")
 
 
@@ -71,7 +74,8 @@ def _site_link(path: str) -> str:
     return settings.COPROD_SITE_URL + path
 
 
-def _validate(meeting: Meeting, *, new: bool) -> None:
+def _validate(meeting: Meeting, *, new: bool, moved: bool = False) -> None:
+    """The meeting's rules, each message on its field. `moved`: its start was changed."""
     errors: dict[str, list[str]] = {}
     meeting.title = (meeting.title or "").strip()
     meeting.place = (meeting.place or "").strip()
@@ -80,6 +84,12 @@ def _validate(meeting: Meeting, *, new: bool) -> None:
         errors["place"] = [_("Enter where the meeting is, or a link to join it online.")]
     if new and meeting.starts_at is not None and meeting.starts_at <= timezone.now():
         errors["starts_at"] = [_("A new meeting must be in the future.")]
+    elif (new or moved) and meeting.starts_at is not None:
+        away = timedelta(days=365 * MAX_YEARS_AWAY + 1)
+        if abs(meeting.starts_at - timezone.now()) > away:
+            errors["starts_at"] = [
+                _("Enter a date within %(years)s years of today.") % {"years": MAX_YEARS_AWAY}
+            ]
     if meeting.interpreter and not (meeting.interpreter_languages or "").strip():
         errors["interpreter_languages"] = [_("Enter the languages the interpreter speaks.")]
     if not meeting.interpreter:
@@ -160,7 +170,8 @@ def _send_invitations(meeting: Meeting, members: Iterable[PartnershipMember]) ->
     """An invitation with the calendar file to each of `members`, once per meeting time and
     place (the key carries the last change: a changed meeting is sent again)."""
     attachment = calendar_attachment(meeting)
-    version = int(meeting.updated_at.timestamp()) if meeting.updated_at else 0
+    # To the microsecond: a change saved within the same second as the one before is news too.
+    version = meeting.updated_at.strftime("%Y%m%dT%H%M%S%f") if meeting.updated_at else "0"
     link = _site_link(reverse("partnerships_meetings:list"))
     queue_notifications(
         [
@@ -245,8 +256,8 @@ def _locked(meeting: Meeting) -> Meeting:
 def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     """Change a meeting that is not cancelled (a held one keeps its time and length: they are
     on the engagements of those who came). If its time, length, place or link changed and it is
-    still to come, everyone invited is sent the invitation again (the calendar entry is
-    updated).
+    still to come, everyone invited who is still a member is sent the invitation again (the
+    calendar entry is updated).
 
     Side effects: saves the Meeting (audited); may queue invitations."""
     locked = _locked(meeting)
@@ -257,7 +268,7 @@ def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     for name in FIELDS:
         if name in fields:
             setattr(locked, name, fields[name])
-    _validate(locked, new=False)
+    _validate(locked, new=False, moved=locked.starts_at != before["starts_at"])
     moved = any(getattr(locked, name) != before[name] for name in ("starts_at", "duration_minutes"))
     if locked.status == MeetingStatus.HELD and moved:
         raise ValidationError(
@@ -271,9 +282,8 @@ def change_meeting(meeting: Meeting, *, by: Actor, **fields: Any) -> Meeting:
     locked.save()
     news = any(getattr(locked, name) != before[name] for name in NEWS)
     if news and locked.starts_at > timezone.now():
-        members = PartnershipMember.objects.filter(invitations__meeting=locked).select_related(
-            "person"
-        )
+        # Only those still members: someone who has left is not told the new place or link.
+        members = current_memberships().filter(invitations__meeting=locked).select_related("person")
         _send_invitations(locked, members)
     return locked
 

@@ -11,6 +11,8 @@ from decimal import Decimal
 import icalendar
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from coprod.enums import ConsentPurpose, StaffGroup
@@ -27,6 +29,7 @@ from partnerships.services.meetings import (
     record_attendance,
     schedule_meeting,
 )
+from partnerships.services.partnerships import end_membership
 from recruitment.enums import EngagementKind, EngagementStatus
 from recruitment.models import Engagement
 from recruitment.services.honoraria import complete_engagement
@@ -242,6 +245,44 @@ def test_a_new_time_sends_the_invitation_again_with_the_same_uid(
     assert int(second["SEQUENCE"]) > 0
 
 
+def test_a_second_change_within_the_same_second_is_sent_too(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    time_machine.move_to(timezone.now().replace(microsecond=0), tick=False)
+    partnership = PartnershipFactory()
+    reachable_member(partnership, email="ayo@example.org", detail="full")
+    meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+
+    time_machine.move_to(timezone.now() + timedelta(milliseconds=200), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="Room 5, upstairs")
+    time_machine.move_to(timezone.now() + timedelta(milliseconds=200), tick=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="Room 6, downstairs")
+
+    assert [str(_event(m.attachments[0][1])["LOCATION"]) for m in mailoutbox] == [
+        "Room 5, upstairs",
+        "Room 6, downstairs",
+    ]
+
+
+def test_a_new_place_is_not_sent_to_a_member_who_has_left(
+    django_capture_on_commit_callbacks, mailoutbox, time_machine
+):
+    partnership = PartnershipFactory()
+    reachable_member(partnership, email="stays@example.org", detail="full")
+    leaver = reachable_member(partnership, email="left@example.org", detail="full")
+    meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+    end_membership(leaver, by=partnership.lead, left_on=timezone.localdate() - timedelta(days=1))
+    time_machine.move_to(timezone.now() + timedelta(minutes=5))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        change_meeting(meeting, by=partnership.lead, place="The new venue, 9 Mill Lane")
+
+    assert [(m.to, "9 Mill Lane" in m.body) for m in mailoutbox] == [(["stays@example.org"], True)]
+    assert Notification.objects.filter(person=leaver.person).count() == 1  # the first invitation
+
+
 def test_invite_more_members_invites_only_the_new_ones(django_capture_on_commit_callbacks):
     partnership = PartnershipFactory()
     first = add_member(partnership)
@@ -274,6 +315,22 @@ def test_cancel_tells_everyone_invited_and_refuses_twice(
         cancel_meeting(meeting, by=partnership.lead)
     with pytest.raises(ValidationError):
         change_meeting(meeting, by=partnership.lead, title="Back on")
+
+
+def test_a_meeting_that_has_started_cannot_be_cancelled_nor_get_more_people():
+    partnership = PartnershipFactory()
+    member, later = add_member(partnership), add_member(partnership)
+    meeting, _rows = past_meeting(partnership, member)
+
+    with pytest.raises(ValidationError):
+        cancel_meeting(meeting, by=partnership.lead)
+    with pytest.raises(ValidationError):
+        invite_members(meeting, by=partnership.lead, member_ids=[later.pk])
+
+    meeting.refresh_from_db()
+    assert meeting.status == MeetingStatus.PLANNED
+    assert list(meeting.invitations.values_list("member_id", flat=True)) == [member.pk]
+    assert Notification.objects.count() == 0
 
 
 # Attendance --------------------------------------------------------------------------------------
@@ -368,6 +425,28 @@ def test_did_not_attend_cancels_the_planned_engagement():
     assert invitation.attended is False
 
 
+def test_each_meeting_has_its_own_engagement_and_missing_one_cancels_only_its_own():
+    partnership = PartnershipFactory()
+    lee = add_member(partnership)
+    first, (at_first,) = past_meeting(partnership, lee)
+    second, (at_second,) = past_meeting(partnership, lee)
+    record_attendance(
+        first, by=partnership.lead, rows={at_first.pk: Attended(True, travel=Decimal("4"))}
+    )
+
+    record_attendance(
+        second, by=partnership.lead, rows={at_second.pk: Attended(True, travel=Decimal("7"))}
+    )
+    record_attendance(second, by=partnership.lead, rows={at_second.pk: Attended(False)})
+
+    assert sorted(
+        Engagement.objects.filter(person=lee.person).values_list("source_key", "travel", "status")
+    ) == [
+        (meeting_source_key(first), Decimal("4.00"), EngagementStatus.PLANNED),
+        (meeting_source_key(second), Decimal("7.00"), EngagementStatus.CANCELLED),
+    ]
+
+
 def test_a_completed_engagement_cannot_be_marked_missed_and_nothing_changes():
     partnership = PartnershipFactory()
     lee = add_member(partnership)
@@ -448,6 +527,23 @@ def test_attendance_before_the_meeting_or_of_someone_not_invited_is_refused():
     assert Engagement.objects.count() == 0
 
 
+def test_attendance_at_a_cancelled_meeting_is_refused_and_pays_nobody():
+    partnership = PartnershipFactory()
+    lee = add_member(partnership)
+    meeting, (invitation,) = past_meeting(partnership, lee, status=MeetingStatus.CANCELLED)
+
+    with pytest.raises(ValidationError):
+        record_attendance(meeting, by=partnership.lead, rows={invitation.pk: Attended(True)})
+
+    meeting.refresh_from_db()
+    invitation.refresh_from_db()
+    assert (meeting.status, invitation.attended, Engagement.objects.count()) == (
+        MeetingStatus.CANCELLED,
+        None,
+        0,
+    )
+
+
 def test_a_held_meeting_keeps_its_time_and_length():
     partnership = PartnershipFactory()
     lee = add_member(partnership)
@@ -462,3 +558,31 @@ def test_a_held_meeting_keeps_its_time_and_length():
     assert list(refused.value.message_dict) == ["starts_at"]
     meeting.refresh_from_db()
     assert (meeting.starts_at, meeting.agenda) == (starts, "Notes added after")
+
+
+# Queries -----------------------------------------------------------------------------------------
+
+
+def _queries_to_invite_change_and_cancel(members: int) -> list[int]:
+    partnership = PartnershipFactory()
+    for n in range(members):
+        reachable_member(partnership, email=f"m{partnership.pk}.{n}@example.org")
+    counts = []
+    with CaptureQueriesContext(connection) as queries:
+        meeting = schedule_meeting(partnership, by=partnership.lead, **FIELDS)
+    counts.append(len(queries))
+    with CaptureQueriesContext(connection) as queries:
+        change_meeting(meeting, by=partnership.lead, place="Room 9")
+    counts.append(len(queries))
+    with CaptureQueriesContext(connection) as queries:
+        cancel_meeting(meeting, by=partnership.lead)
+    counts.append(len(queries))
+    return counts
+
+
+def test_inviting_changing_and_cancelling_take_as_many_queries_for_many_members():
+    _queries_to_invite_change_and_cancel(1)  # warm per-process caches (content types, ...)
+
+    few, many = _queries_to_invite_change_and_cancel(1), _queries_to_invite_change_and_cancel(6)
+
+    assert few == many

@@ -278,3 +278,34 @@ def test_agreement_list_queries_do_not_grow_and_are_pinned(client):
     response = client.get(url)
     assert len(response.context["page"].items) == 4
     assert count == 5
+
+
+def test_a_posted_clear_checkbox_adds_the_agreement_without_a_document(client, files_root):
+    partnership = PartnershipFactory()
+    client.force_login(partnership.lead)
+
+    response = client.post(
+        reverse("partnerships_agreements:create", kwargs={"partnership_id": partnership.pk}),
+        {**FIELDS, "document-clear": "on"},
+    )
+
+    assert response.status_code == 302
+    agreement = Agreement.objects.get()
+    assert (agreement.title, agreement.document_name) == ("Data-sharing agreement", "")
+    assert stored_files(files_root) == []
+
+
+def test_a_posted_clear_checkbox_keeps_the_document_on_a_change(client, files_root):
+    partnership = PartnershipFactory()
+    agreement = add_agreement(partnership, by=partnership.lead, document=pdf_upload(), **FIELDS)
+    client.force_login(partnership.lead)
+
+    response = client.post(
+        reverse("partnerships_agreements:edit", kwargs={"agreement_id": agreement.pk}),
+        {**FIELDS, "title": "Renamed", "document-clear": "on"},
+    )
+
+    assert response.status_code == 302
+    agreement.refresh_from_db()
+    assert (agreement.title, agreement.document_name) == ("Renamed", "plan.pdf")
+    assert stored_files(files_root) == [Path(agreement.document.name).name]

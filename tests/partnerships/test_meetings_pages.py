@@ -79,6 +79,31 @@ def test_staff_arrange_a_meeting_inviting_every_member_by_default(client):
     )
 
 
+@pytest.mark.parametrize("name", ["create", "invite"])
+def test_who_to_invite_lists_only_current_members_of_this_partnership(client, name):
+    lead, partnership = led_by_engagement_staff()
+    current = add_member(partnership)
+    left = add_member(partnership, left_on=timezone.localdate() - timedelta(days=1))
+    elsewhere = add_member(PartnershipFactory())
+    meeting = MeetingFactory(partnership=partnership)
+    client.force_login(lead)
+    kwargs = {"partnership_id": partnership.pk} if name == "create" else {"meeting_id": meeting.pk}
+    url = reverse(f"partnerships_meetings_staff:{name}", kwargs=kwargs)
+
+    listed = client.get(url)
+    posted = client.post(url, {"invited": [left.pk, elsewhere.pk]})
+
+    assert list(listed.context["form"].fields["invited"].choices) == [
+        (current.pk, current.person.display_name)
+    ]
+    text = listed.content.decode()
+    assert left.person.display_name not in text
+    assert elsewhere.person.display_name not in text
+    assert posted.status_code == 200
+    assert "invited" in posted.context["form"].errors
+    assert MeetingInvitation.objects.filter(member__in=[left, elsewhere]).count() == 0
+
+
 def test_staff_form_refuses_a_meeting_with_neither_place_nor_link(client):
     lead, partnership = led_by_engagement_staff()
     member = add_member(partnership)
@@ -100,6 +125,36 @@ def test_staff_form_refuses_a_meeting_with_neither_place_nor_link(client):
         "place": ["Enter where the meeting is, or a link to join it online."]
     }
     assert Meeting.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "starts_at"),
+    [("create", "9999-12-31T23:00"), ("edit", "9999-12-31T23:00"), ("edit", "0001-01-01T10:00")],
+)
+def test_staff_form_refuses_a_start_years_away_on_its_field(client, name, starts_at):
+    lead, partnership = led_by_engagement_staff()
+    member = add_member(partnership)
+    meeting = MeetingFactory(partnership=partnership, title="Planning day")
+    client.force_login(lead)
+    kwargs = {"partnership_id": partnership.pk} if name == "create" else {"meeting_id": meeting.pk}
+
+    response = client.post(
+        reverse(f"partnerships_meetings_staff:{name}", kwargs=kwargs),
+        {
+            "title": "Moved far away",
+            "starts_at": starts_at,
+            "duration_minutes": "120",
+            "place": "Room 2",
+            "preparation_hours": "0",
+            "invited": [member.pk],
+        },
+    )
+
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "starts_at": ["Enter a date within 3 years of today."]
+    }
+    assert list(Meeting.objects.values_list("title", flat=True)) == ["Planning day"]
 
 
 def test_staff_record_attendance_with_costs_through_the_form(client):
@@ -222,6 +277,26 @@ def test_attendance_page_queries_do_not_grow_and_are_pinned(client):
     response = client.get(url)
     assert len(response.context["form"].invitation_ids) == 4
     assert count == 5
+
+
+def test_invite_page_queries_do_not_grow_with_those_invited_and_not(client):
+    lead, partnership = led_by_engagement_staff()
+    meeting = MeetingFactory(partnership=partnership)
+    client.force_login(lead)
+    url = reverse("partnerships_meetings_staff:invite", kwargs={"meeting_id": meeting.pk})
+
+    def add_rows():
+        invite(meeting, add_member(partnership))
+        add_member(partnership, role=PartnershipRole.RESEARCHER)
+
+    count = assert_queries_do_not_grow(client, url, add_rows)
+
+    response = client.get(url)
+    assert (
+        len(response.context["invited"]),
+        len(response.context["form"].fields["invited"].choices),
+    ) == (4, 4)
+    assert count == 6
 
 
 # Portal -----------------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from coprod.enums import NotificationCategory, StaffGroup
-from coprod.models import Notification
+from coprod.models import Notification, Person
 from partnerships.enums import PartnershipReminderKind
 from partnerships.models import Agreement, PartnershipReminder
 from partnerships.services import agreement_reminders
@@ -228,3 +228,12 @@ def test_queries_do_not_grow_with_the_reminders_due(django_capture_on_commit_cal
 
     assert PartnershipReminder.objects.count() == due
     assert count == 12
+
+
+def test_a_lead_whose_information_was_erased_is_not_reminded(django_capture_on_commit_callbacks):
+    lead = make_staff(StaffGroup.PARTNERSHIPS)
+    Person.objects.filter(pk=lead.person_id).update(erased_at=NOW)
+    agreement(TODAY + timedelta(days=20), lead=lead)
+
+    assert run(django_capture_on_commit_callbacks) == 0
+    assert (PartnershipReminder.objects.count(), Notification.objects.count()) == (0, 0)
