@@ -257,6 +257,19 @@ def test_a_proposal_with_errors_says_what_to_fix_and_saves_nothing(
     assert not files_root.exists() or not any(files_root.rglob("*.*"))
 
 
+def test_a_text_too_long_to_index_says_so_on_the_form_and_saves_nothing(client, member):
+    # On PostgreSQL a text this long (distinct words) would overflow the search index: a 500.
+    words = " ".join(f"word{index:x}" for index in range(200_000))
+
+    response = client.post(reverse("partnerships_library:propose"), proposal(body=words))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == [
+        "The text must be 100000 characters or fewer. Add a longer text as a file."
+    ]
+    assert Resource.objects.count() == 0
+
+
 def test_the_partnership_choice_lists_only_ones_current_partnerships(client, member):
     mine, other = PartnershipFactory(title="Mine"), PartnershipFactory(title="Not mine")
     add_member(mine, member.person, PartnershipRole.LEE)

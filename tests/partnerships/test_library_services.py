@@ -15,8 +15,10 @@ from coprod.models import Notification
 from coprod.services.rights import erase_person, request_erasure
 from partnerships.enums import PartnershipRole, ResourceKind, ResourceStatus
 from partnerships.models import Resource, ResourceContributor, Tag, partnership_file_storage
+from partnerships.selectors.library import published_resources
 from partnerships.selectors.personal_data import partnerships_personal_data
 from partnerships.services.library import (
+    BODY_MAX,
     decline_resource,
     edit_resource,
     publish_resource,
@@ -104,6 +106,40 @@ def test_a_proposal_without_text_or_file_is_refused():
         "body": ["Write the text of the resource, or add it as a file."]
     }
     assert Resource.objects.count() == 0
+
+
+def test_a_text_longer_than_the_limit_is_refused_and_the_longest_allowed_is_saved_and_found():
+    # Distinct words, as many as fit: the most PostgreSQL's search index has to hold for a text.
+    words = " ".join(f"w{index:x}" for index in range(BODY_MAX // 6))
+    longest = (words + " " + "x" * BODY_MAX)[:BODY_MAX]
+
+    with pytest.raises(ValidationError) as refused:
+        proposed(body=longest + "y")
+    saved = proposed(title="Longest", body=longest)
+
+    assert refused.value.message_dict == {
+        "body": ["The text must be 100000 characters or fewer. Add a longer text as a file."]
+    }
+    assert list(Resource.objects.values_list("title", flat=True)) == ["Longest"]
+    publish_resource(saved, by=make_partnerships_staff())
+    assert [r.title for r in published_resources(query="w1f")] == ["Longest"]
+
+
+def test_staff_cannot_edit_a_text_past_the_limit():
+    resource = proposed(body="Short.")
+
+    with pytest.raises(ValidationError, match="100000 characters or fewer"):
+        edit_resource(
+            resource,
+            by=make_partnerships_staff(),
+            title="t",
+            kind=ResourceKind.GUIDE,
+            summary="s",
+            body="x" * (BODY_MAX + 1),
+            tags=[],
+        )
+
+    assert Resource.objects.get(pk=resource.pk).body == "Short."
 
 
 def test_a_pdf_is_kept_under_a_random_name_with_the_persons_file_name_shown(files_root):
