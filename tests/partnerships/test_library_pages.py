@@ -456,3 +456,43 @@ def test_what_was_typed_when_the_session_timed_out_comes_back_on_the_propose_for
     assert response.context["form"].data["title"] == "Evening sessions"
     assert 'value="Evening sessions"' in text(response)
     assert Resource.objects.count() == 0
+
+
+def test_the_contributors_offered_are_the_resources_partnerships_current_members_only(client):
+    ours, theirs = PartnershipFactory(), PartnershipFactory()
+    noor = add_member(ours, make_person(chosen_name="Noor"), PartnershipRole.LEE)
+    add_member(ours, make_person(chosen_name="Gone"), PartnershipRole.LEE, left_on=ours.starts_on)
+    outsider = add_member(theirs, make_person(chosen_name="Sami"), PartnershipRole.LEE)
+    resource = published(partnership=None)
+    Resource.objects.filter(pk=resource.pk).update(partnership=ours)
+    client.force_login(make_partnerships_staff())
+    url = reverse("partnerships_library_staff:edit", args=[resource.pk])
+
+    form = client.get(url).context["form"]
+    response = client.post(
+        url,
+        {
+            "title": resource.title,
+            "kind": resource.kind,
+            "summary": resource.summary,
+            "body": resource.body,
+            "add_contributors": [outsider.person_id],
+        },
+    )
+
+    assert list(form.fields["add_contributors"].queryset) == [noor.person]
+    assert "add_contributors" in response.context["form"].errors
+    assert ResourceContributor.objects.count() == 0
+
+
+def test_staff_cannot_empty_the_text_of_a_resource_without_a_file(client):
+    resource = published(title="Text only", body="Offer childcare.")
+    client.force_login(make_partnerships_staff())
+
+    response = client.post(
+        reverse("partnerships_library_staff:edit", args=[resource.pk]),
+        {"title": "Text only", "kind": resource.kind, "summary": resource.summary, "body": " "},
+    )
+
+    assert response.context["form"].errors["body"] == ["Write the text: this resource has no file"]
+    assert Resource.objects.get(pk=resource.pk).body == "Offer childcare."
