@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coprod.enums import StaffGroup
 from coprod.models import Notification
@@ -422,3 +424,27 @@ def test_erasure_deletes_unpublished_proposals_and_files_keeps_published_and_unc
     assert not ResourceContributor.objects.filter(resource=credited_on).exists()
     assert stored_files(files_root) == []
     assert not partnership_file_storage.exists(waiting.file.name)
+
+
+# At the same time ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.parametrize("decide", ["publish", "decline"])
+def test_publishing_and_declining_lock_the_proposal_before_reading_its_status(decide):
+    # Unlocked, a decline sent while a publish is saving reads "proposed" and overwrites it:
+    # the resource ends declined and its proposer is told both.
+    resource = proposed()
+    staff = make_partnerships_staff()
+
+    with CaptureQueriesContext(connection) as queries:
+        if decide == "publish":
+            publish_resource(resource, by=staff)
+        else:
+            decline_resource(resource, by=staff, reason="No.")
+
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "partnerships_resource"' in q["sql"]
+    ]
+    assert reads, queries.captured_queries
+    assert reads[0].endswith('FOR UPDATE OF "partnerships_resource"'), reads
