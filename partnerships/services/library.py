@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -54,7 +55,9 @@ def tag_named(name: str) -> Tag:
     """The tag called `name` (found by its short name, so "Pay" and "pay " are one tag), made if
     it is new. Side effects: may save a Tag."""
     name = " ".join(name.split())
-    slug = slugify(name)[:TAG_NAME_MAX]
+    # Letters of every script count (an ASCII-only slug made "Доступ" no tag at all, and
+    # "Доступ pay" the tag "pay").
+    slug = slugify(name, allow_unicode=True)[:TAG_NAME_MAX]
     if not slug:
         raise ValidationError(
             {"tags": _("“%(name)s” cannot be a tag. Use letters or numbers.") % {"name": name}},
@@ -65,6 +68,10 @@ def tag_named(name: str) -> Tag:
             {"tags": _("Each tag must be %(max)s characters or fewer.") % {"max": TAG_NAME_MAX}},
             code="tag_too_long",
         )
+    # A tag made before slugs kept accents ("Café", short name "cafe") is found by its name.
+    existing = Tag.objects.filter(Q(slug=slug) | Q(name=name)).order_by("pk").first()
+    if existing is not None:
+        return existing
     tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
     return tag
 

@@ -94,6 +94,15 @@ def test_the_library_filters_by_tag_and_kind_through_the_get_form(client, member
     assert 'method="get"' in by_tag
 
 
+def test_the_library_filters_by_a_tag_in_another_script(client, member):
+    published(title="Перекладачі", tags=["Доступ"])
+    published(title="Paying people", tags=["Pay"])
+
+    page = text(client.get(LIBRARY, {"tag": "доступ"}))
+
+    assert ("Перекладачі" in page, "Paying people" in page) == (True, False)
+
+
 def test_a_contributor_is_named_only_with_their_consent(client, member):
     resource = published(title="Shared guide")
     contribute(resource, make_person(chosen_name="Tendai"), credited=True)

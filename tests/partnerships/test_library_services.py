@@ -198,6 +198,28 @@ def test_tags_are_made_by_name_once_each():
     assert sorted(second.tags.values_list("slug", flat=True)) == ["interpreters", "pay"]
 
 
+def test_tags_in_any_script_are_tags_of_their_own():
+    first = proposed(tags=["Доступ", "Доступ pay", "مترجم", "Pay"])
+    second = proposed(tags=["доступ", "Café"])
+
+    assert sorted(first.tags.values_list("name", flat=True)) == [
+        "Pay",
+        "Доступ",
+        "Доступ pay",
+        "مترجم",
+    ]
+    assert sorted(second.tags.values_list("slug", flat=True)) == ["café", "доступ"]
+    assert Tag.objects.count() == 5
+
+
+def test_a_tag_made_with_an_ascii_short_name_is_found_by_its_name():
+    old = Tag.objects.create(name="Café", slug="cafe")
+
+    resource = proposed(tags=["Café"])
+
+    assert list(resource.tags.all()) == [old]
+
+
 def test_a_tag_without_letters_or_numbers_is_refused():
     with pytest.raises(ValidationError) as refused:
         proposed(tags=["!!!"])
