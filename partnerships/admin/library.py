@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
@@ -30,6 +31,10 @@ class ContributorInline(admin.TabularInline):
     readonly_fields = fields
     extra = 0
     can_delete = False
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ResourceContributor]:
+        # Each row shows its person's display name: one query for all, not one a row.
+        return super().get_queryset(request).select_related("person")
 
     @admin.display(description=_("contributor"))
     def contributor(self, obj: ResourceContributor) -> str:

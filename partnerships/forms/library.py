@@ -18,11 +18,14 @@ from coprod.models import Person
 from funding.services.attachments import check_attachment
 from partnerships.enums import ResourceKind
 from partnerships.models import Partnership, Resource, Tag
-from partnerships.services.library import MAX_TAGS, TAG_NAME_MAX
+from partnerships.services.library import BODY_MAX, MAX_TAGS, TAG_NAME_MAX
 
 SUMMARY_MAX = 1200
 TITLE_MAX = 200
 YES, NO = "yes", "no"
+BODY_TOO_LONG = _(
+    "The text must be %(limit_value)s characters or fewer. Add a longer text as a file."
+)
 
 
 def _helper(*fields: Any) -> FormHelper:
@@ -100,7 +103,9 @@ class ProposeResourceForm(forms.Form):
     body = forms.CharField(
         label=_("Text (optional if you add a file)"),
         required=False,
+        max_length=BODY_MAX,
         widget=forms.Textarea,
+        error_messages={"max_length": BODY_TOO_LONG},
     )
     file = forms.FileField(
         label=_("File (optional if you write the text)"),
@@ -226,7 +231,13 @@ class EditResourceForm(forms.Form):
         label=_("Kind of resource"), choices=ResourceKind.choices, widget=forms.RadioSelect
     )
     summary = forms.CharField(label=_("Summary"), max_length=SUMMARY_MAX, widget=forms.Textarea)
-    body = forms.CharField(label=_("Text"), required=False, widget=forms.Textarea)
+    body = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=BODY_MAX,
+        widget=forms.Textarea,
+        error_messages={"max_length": BODY_TOO_LONG},
+    )
     tags = forms.CharField(
         label=_("Tags"), help_text=_("With commas between them."), required=False, max_length=700
     )

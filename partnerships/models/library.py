@@ -13,7 +13,8 @@ from partnerships.models.partnerships import Partnership
 
 class Tag(models.Model):
     name = models.CharField(_("name"), max_length=60, unique=True)
-    slug = models.SlugField(_("short name"), max_length=60, unique=True)
+    # Any script: a tag in Arabic or Ukrainian is as much a tag as one in English.
+    slug = models.SlugField(_("short name"), max_length=60, unique=True, allow_unicode=True)
 
     class Meta:
         verbose_name = _("tag")

@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -38,6 +39,10 @@ from partnerships.models import (
 from partnerships.permissions import may_manage_partnership, may_publish_resource, membership_of
 
 TAG_NAME_MAX = 60
+# The longest text a resource can have; a longer one is added as a file. PostgreSQL refuses to
+# index more than 1 MB of search words (a server error on saving); 100,000 characters stay well
+# under that in any script (about 370 kB at worst, measured).
+BODY_MAX = 100_000
 # How many tags one resource can carry.
 MAX_TAGS = 10
 FILE_FOLDER = "library"
@@ -50,7 +55,9 @@ def tag_named(name: str) -> Tag:
     """The tag called `name` (found by its short name, so "Pay" and "pay " are one tag), made if
     it is new. Side effects: may save a Tag."""
     name = " ".join(name.split())
-    slug = slugify(name)[:TAG_NAME_MAX]
+    # Letters of every script count (an ASCII-only slug made "Доступ" no tag at all, and
+    # "Доступ pay" the tag "pay").
+    slug = slugify(name, allow_unicode=True)[:TAG_NAME_MAX]
     if not slug:
         raise ValidationError(
             {"tags": _("“%(name)s” cannot be a tag. Use letters or numbers.") % {"name": name}},
@@ -61,6 +68,10 @@ def tag_named(name: str) -> Tag:
             {"tags": _("Each tag must be %(max)s characters or fewer.") % {"max": TAG_NAME_MAX}},
             code="tag_too_long",
         )
+    # A tag made before slugs kept accents ("Café", short name "cafe") is found by its name.
+    existing = Tag.objects.filter(Q(slug=slug) | Q(name=name)).order_by("pk").first()
+    if existing is not None:
+        return existing
     tag, _created = Tag.objects.get_or_create(slug=slug, defaults={"name": name})
     return tag
 
@@ -77,6 +88,19 @@ def _tags(names: Iterable[str]) -> list[Tag]:
 
 
 # Proposing ------------------------------------------------------------------------------------
+
+
+def _check_body_length(body: str) -> None:
+    if len(body) > BODY_MAX:
+        raise ValidationError(
+            {
+                "body": _(
+                    "The text must be %(max)s characters or fewer. Add a longer text as a file."
+                )
+                % {"max": BODY_MAX}
+            },
+            code="body_too_long",
+        )
 
 
 def _person_of(by: Actor) -> Person | None:
@@ -117,10 +141,10 @@ def propose_resource(
 ) -> Resource:
     """`by` proposes a resource for the library. It waits for the partnerships team to publish it.
 
-    Refused (nothing saved, no file kept): no text and no file; a file that is not a PDF or a
-    .docx, empty or too big; a partnership `by` is not a current member of (nor manages); a
-    contributor credited who is not `by` (only a person can agree to be named — others are
-    added uncredited and asked in the portal).
+    Refused (nothing saved, no file kept): no text and no file; a text over BODY_MAX; a file
+    that is not a PDF or a .docx, empty or too big; a partnership `by` is not a current member
+    of (nor manages); a contributor credited who is not `by` (only a person can agree to be
+    named — others are added uncredited and asked in the portal).
 
     Side effects: saves a Resource (status proposed, `proposed_by` = `by`'s person) with its
     tags (new tags are made), a ResourceContributor for each contributor (the credit of `by`
@@ -132,6 +156,7 @@ def propose_resource(
         raise ValidationError(
             {"body": _("Write the text of the resource, or add it as a file.")}, code="empty"
         )
+    _check_body_length(body)
     for contributor, credited in contributors:
         if credited and (person is None or contributor.pk != person.pk):
             raise ValidationError(
@@ -274,7 +299,7 @@ def edit_resource(
 ) -> Resource:
     """The partnerships team corrects a resource (proposed or published): its words, kind and
     tags; and adds contributors, never credited — each is asked in the portal and named only if
-    they agree. A resource with no file must keep its text.
+    they agree. A resource with no file must keep its text; no text may pass BODY_MAX.
 
     Side effects: saves the Resource and its tags (new tags are made); saves a
     ResourceContributor (not credited) for each person added who is not one already."""
@@ -285,6 +310,7 @@ def edit_resource(
         raise ValidationError(
             {"body": _("Write the text of the resource: it has no file.")}, code="empty"
         )
+    _check_body_length(body)
     locked.title, locked.kind = title.strip(), kind
     locked.summary, locked.body = summary.strip(), body
     locked.full_clean()

@@ -12,6 +12,7 @@ from partnerships.models import Resource, ResourceContributor, Tag
 from tests.factories.core import make_person
 from tests.factories.partnerships import make_partnerships_staff
 from tests.partnerships.library_support import contribute, published
+from tests.queries import assert_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +30,21 @@ def test_a_resource_shows_its_contributors_read_only_by_display_name(client):
     assert "Tendai Legal" not in page
     assert 'name="contributors-0-credited"' not in page
     assert 'name="title"' not in page
+
+
+def test_a_resources_admin_page_reads_its_contributors_in_a_fixed_number_of_queries(client):
+    resource = published(title="Shared guide")
+    client.force_login(make_partnerships_staff())
+
+    count = assert_queries_do_not_grow(
+        client,
+        f"/admin/partnerships/resource/{resource.pk}/change/",
+        lambda: contribute(resource, make_person(), credited=True),
+    )
+
+    # The session's login; its authenticator (MFA); the resource; the staff's permissions; its
+    # contributors with their person; its tags; who proposed it.
+    assert count == 7
 
 
 def test_a_post_to_the_admin_changes_no_resource_or_credit(client):

@@ -94,6 +94,15 @@ def test_the_library_filters_by_tag_and_kind_through_the_get_form(client, member
     assert 'method="get"' in by_tag
 
 
+def test_the_library_filters_by_a_tag_in_another_script(client, member):
+    published(title="Перекладачі", tags=["Доступ"])
+    published(title="Paying people", tags=["Pay"])
+
+    page = text(client.get(LIBRARY, {"tag": "доступ"}))
+
+    assert ("Перекладачі" in page, "Paying people" in page) == (True, False)
+
+
 def test_a_contributor_is_named_only_with_their_consent(client, member):
     resource = published(title="Shared guide")
     contribute(resource, make_person(chosen_name="Tendai"), credited=True)
@@ -255,6 +264,19 @@ def test_a_proposal_with_errors_says_what_to_fix_and_saves_nothing(
     assert "govuk-error-summary" in text(response)
     assert Resource.objects.count() == 0
     assert not files_root.exists() or not any(files_root.rglob("*.*"))
+
+
+def test_a_text_too_long_to_index_says_so_on_the_form_and_saves_nothing(client, member):
+    # On PostgreSQL a text this long (distinct words) would overflow the search index: a 500.
+    words = " ".join(f"word{index:x}" for index in range(200_000))
+
+    response = client.post(reverse("partnerships_library:propose"), proposal(body=words))
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["body"] == [
+        "The text must be 100000 characters or fewer. Add a longer text as a file."
+    ]
+    assert Resource.objects.count() == 0
 
 
 def test_the_partnership_choice_lists_only_ones_current_partnerships(client, member):
@@ -443,3 +465,43 @@ def test_what_was_typed_when_the_session_timed_out_comes_back_on_the_propose_for
     assert response.context["form"].data["title"] == "Evening sessions"
     assert 'value="Evening sessions"' in text(response)
     assert Resource.objects.count() == 0
+
+
+def test_the_contributors_offered_are_the_resources_partnerships_current_members_only(client):
+    ours, theirs = PartnershipFactory(), PartnershipFactory()
+    noor = add_member(ours, make_person(chosen_name="Noor"), PartnershipRole.LEE)
+    add_member(ours, make_person(chosen_name="Gone"), PartnershipRole.LEE, left_on=ours.starts_on)
+    outsider = add_member(theirs, make_person(chosen_name="Sami"), PartnershipRole.LEE)
+    resource = published(partnership=None)
+    Resource.objects.filter(pk=resource.pk).update(partnership=ours)
+    client.force_login(make_partnerships_staff())
+    url = reverse("partnerships_library_staff:edit", args=[resource.pk])
+
+    form = client.get(url).context["form"]
+    response = client.post(
+        url,
+        {
+            "title": resource.title,
+            "kind": resource.kind,
+            "summary": resource.summary,
+            "body": resource.body,
+            "add_contributors": [outsider.person_id],
+        },
+    )
+
+    assert list(form.fields["add_contributors"].queryset) == [noor.person]
+    assert "add_contributors" in response.context["form"].errors
+    assert ResourceContributor.objects.count() == 0
+
+
+def test_staff_cannot_empty_the_text_of_a_resource_without_a_file(client):
+    resource = published(title="Text only", body="Offer childcare.")
+    client.force_login(make_partnerships_staff())
+
+    response = client.post(
+        reverse("partnerships_library_staff:edit", args=[resource.pk]),
+        {"title": "Text only", "kind": resource.kind, "summary": resource.summary, "body": " "},
+    )
+
+    assert response.context["form"].errors["body"] == ["Write the text: this resource has no file"]
+    assert Resource.objects.get(pk=resource.pk).body == "Offer childcare."

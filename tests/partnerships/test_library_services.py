@@ -9,14 +9,18 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from coprod.enums import StaffGroup
 from coprod.models import Notification
 from coprod.services.rights import erase_person, request_erasure
 from partnerships.enums import PartnershipRole, ResourceKind, ResourceStatus
 from partnerships.models import Resource, ResourceContributor, Tag, partnership_file_storage
+from partnerships.selectors.library import published_resources
 from partnerships.selectors.personal_data import partnerships_personal_data
 from partnerships.services.library import (
+    BODY_MAX,
     decline_resource,
     edit_resource,
     publish_resource,
@@ -106,6 +110,40 @@ def test_a_proposal_without_text_or_file_is_refused():
     assert Resource.objects.count() == 0
 
 
+def test_a_text_longer_than_the_limit_is_refused_and_the_longest_allowed_is_saved_and_found():
+    # Distinct words, as many as fit: the most PostgreSQL's search index has to hold for a text.
+    words = " ".join(f"w{index:x}" for index in range(BODY_MAX // 6))
+    longest = (words + " " + "x" * BODY_MAX)[:BODY_MAX]
+
+    with pytest.raises(ValidationError) as refused:
+        proposed(body=longest + "y")
+    saved = proposed(title="Longest", body=longest)
+
+    assert refused.value.message_dict == {
+        "body": ["The text must be 100000 characters or fewer. Add a longer text as a file."]
+    }
+    assert list(Resource.objects.values_list("title", flat=True)) == ["Longest"]
+    publish_resource(saved, by=make_partnerships_staff())
+    assert [r.title for r in published_resources(query="w1f")] == ["Longest"]
+
+
+def test_staff_cannot_edit_a_text_past_the_limit():
+    resource = proposed(body="Short.")
+
+    with pytest.raises(ValidationError, match="100000 characters or fewer"):
+        edit_resource(
+            resource,
+            by=make_partnerships_staff(),
+            title="t",
+            kind=ResourceKind.GUIDE,
+            summary="s",
+            body="x" * (BODY_MAX + 1),
+            tags=[],
+        )
+
+    assert Resource.objects.get(pk=resource.pk).body == "Short."
+
+
 def test_a_pdf_is_kept_under_a_random_name_with_the_persons_file_name_shown(files_root):
     resource = proposed(body="", file=pdf("Our guide.pdf"))
 
@@ -158,6 +196,28 @@ def test_tags_are_made_by_name_once_each():
     ]
     assert sorted(first.tags.values_list("slug", flat=True)) == ["access-needs", "pay"]
     assert sorted(second.tags.values_list("slug", flat=True)) == ["interpreters", "pay"]
+
+
+def test_tags_in_any_script_are_tags_of_their_own():
+    first = proposed(tags=["Доступ", "Доступ pay", "مترجم", "Pay"])
+    second = proposed(tags=["доступ", "Café"])
+
+    assert sorted(first.tags.values_list("name", flat=True)) == [
+        "Pay",
+        "Доступ",
+        "Доступ pay",
+        "مترجم",
+    ]
+    assert sorted(second.tags.values_list("slug", flat=True)) == ["café", "доступ"]
+    assert Tag.objects.count() == 5
+
+
+def test_a_tag_made_with_an_ascii_short_name_is_found_by_its_name():
+    old = Tag.objects.create(name="Café", slug="cafe")
+
+    resource = proposed(tags=["Café"])
+
+    assert list(resource.tags.all()) == [old]
 
 
 def test_a_tag_without_letters_or_numbers_is_refused():
@@ -386,3 +446,27 @@ def test_erasure_deletes_unpublished_proposals_and_files_keeps_published_and_unc
     assert not ResourceContributor.objects.filter(resource=credited_on).exists()
     assert stored_files(files_root) == []
     assert not partnership_file_storage.exists(waiting.file.name)
+
+
+# At the same time ------------------------------------------------------------------------------
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL's row locks")
+@pytest.mark.parametrize("decide", ["publish", "decline"])
+def test_publishing_and_declining_lock_the_proposal_before_reading_its_status(decide):
+    # Unlocked, a decline sent while a publish is saving reads "proposed" and overwrites it:
+    # the resource ends declined and its proposer is told both.
+    resource = proposed()
+    staff = make_partnerships_staff()
+
+    with CaptureQueriesContext(connection) as queries:
+        if decide == "publish":
+            publish_resource(resource, by=staff)
+        else:
+            decline_resource(resource, by=staff, reason="No.")
+
+    reads = [
+        q["sql"] for q in queries.captured_queries if 'FROM "partnerships_resource"' in q["sql"]
+    ]
+    assert reads, queries.captured_queries
+    assert reads[0].endswith('FOR UPDATE OF "partnerships_resource"'), reads
