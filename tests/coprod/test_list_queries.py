@@ -109,8 +109,10 @@ def test_portal_my_information_queries(client):
     # 1, 3 for applications, their histories and referrals made, and 2 for training and
     # onboarding), and funding's 7: proposals with their decisions, and their files (2), panel
     # seats, conflict declarations, reviews (their scores are not read when there are none),
-    # meeting availability and attendance.
-    assert count == 25
+    # meeting availability and attendance; partnerships' 7: practitioner links, memberships,
+    # meeting invitations, "you said" input, resources proposed, contributions, self-assessment
+    # rounds answered.
+    assert count == 32
 
 
 @pytest.mark.parametrize(
